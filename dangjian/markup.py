@@ -1,0 +1,181 @@
+"""Markdown → safe HTML for article bodies, plus the text-derived facts.
+
+Python-Markdown renders; nh3 sanitises with an allow-list (raw HTML is
+allowed, scripts, event handlers, `javascript:` URLs and foreign iframes are
+not). Links and image sources are rewritten through a callback the pipeline
+provides, because only urls.py knows where things end up.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+from .model import Body
+
+LinkRewriter = Callable[[str, str], str | None]   # (attribute, value) -> new value or None to drop
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del", "ins",
+    "sub", "sup", "mark", "small", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead",
+    "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col", "a", "img", "figure", "figcaption",
+    "pre", "code", "span", "div", "abbr", "kbd", "q", "cite", "time", "section", "details", "summary",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "td": {"colspan", "rowspan", "style"},
+    "ol": {"start", "type"},
+    "div": {"role", "tabindex", "aria-label"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+    "col": {"span"},
+    "colgroup": {"span"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'.][A-Za-z0-9]+)*")
+_SENTENCE_END = "。！？；!?"
+_SPACES = re.compile(r"\s+")
+
+
+class _BodyTree(Treeprocessor):
+    """Shift headings under the page's h1, turn lone images into figures, wrap tables."""
+
+    def run(self, root: etree.Element) -> None:
+        headings = [el for el in root.iter() if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        # Map the distinct levels used, in order, onto h2, h3, …: the outline never skips a level.
+        levels = sorted({int(h.tag[1]) for h in headings})
+        new_level = {lvl: min(2 + i, 6) for i, lvl in enumerate(levels)}
+        for h in headings:
+            h.tag = f"h{new_level[int(h.tag[1])]}"
+        first_image = True
+        for parent in list(root.iter()):
+            for i, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    wrap = etree.Element("div", {"class": "table-wrap", "role": "region",
+                                                 "tabindex": "0", "aria-label": "表格"})
+                    parent.remove(child)
+                    wrap.append(child)
+                    parent.insert(i, wrap)
+                elif child.tag == "p" and len(child) == 1 and child[0].tag == "img" \
+                        and not (child.text or "").strip() and not (child[0].tail or "").strip():
+                    img = child[0]
+                    child.tag = "figure"
+                    caption = img.get("title")
+                    if caption:
+                        img.attrib.pop("title")
+                        cap = etree.SubElement(child, "figcaption")
+                        cap.text = caption
+        for img in root.iter("img"):
+            img.set("decoding", "async")
+            if not first_image:
+                img.set("loading", "lazy")
+            first_image = False
+            if not img.get("alt", "").strip():
+                self.md.missing_alt.append(img.get("src", ""))
+
+
+class _BodyExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        md.treeprocessors.register(_BodyTree(md), "dangjian_body", 6)
+
+
+@dataclass
+class Rendered:
+    body: Body
+    missing_alt: list[str] = field(default_factory=list)
+
+
+class Markup:
+    """Reusable converter: one Markdown instance and one sanitiser per process."""
+
+    def __init__(self, summary_length: int = 120, iframe_hosts: tuple[str, ...] = ()):
+        self.summary_length = summary_length
+        self.iframe_hosts = tuple(iframe_hosts)
+        self.md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "footnotes", "attr_list", "toc", "sane_lists", _BodyExtension()],
+            extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False},
+                               "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处"}},
+            output_format="html")
+        self.md.missing_alt = []
+        self._rewrite: LinkRewriter | None = None
+        tags = set(ALLOWED_TAGS)
+        attributes = {k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()}
+        if self.iframe_hosts:
+            tags.add("iframe")
+            attributes["iframe"] = {"src", "width", "height", "title", "allowfullscreen", "loading"}
+        self.cleaner = nh3.Cleaner(
+            tags=tags, attributes=attributes, attribute_filter=self._filter, link_rel=None,
+            url_schemes=URL_SCHEMES, filter_style_properties={"text-align"}, strip_comments=True)
+        self.text_cleaner = nh3.Cleaner(tags=set(), attributes={}, clean_content_tags={"script", "style"})
+        self.summary_cleaner = nh3.Cleaner(
+            tags=set(), attributes={}, clean_content_tags={"h2", "h3", "h4", "h5", "h6", "table", "pre", "sup", "figcaption",
+                                            "script", "style"})
+
+    def _filter(self, tag: str, attribute: str, value: str) -> str | None:
+        if tag == "iframe" and attribute == "src":
+            host = (urlsplit(value).hostname or "").lower()
+            ok = urlsplit(value).scheme == "https" and any(
+                host == h or host.endswith("." + h) for h in self.iframe_hosts)
+            return value if ok else None
+        if attribute in ("href", "src") and self._rewrite is not None:
+            return self._rewrite(attribute, value)
+        return value
+
+    def convert(self, text: str, summary: str = "", rewrite: LinkRewriter | None = None) -> Rendered:
+        self.md.reset()
+        self.md.missing_alt = []
+        raw_html = self.md.convert(text)
+        toc = tuple((t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens))
+        self._rewrite = rewrite
+        try:
+            clean = self.cleaner.clean(raw_html)
+        finally:
+            self._rewrite = None
+        if self.iframe_hosts:
+            clean = re.sub(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", "", clean, flags=re.S)
+        plain = _plain(self.text_cleaner.clean(clean))
+        cjk = len(_CJK.findall(plain))
+        words = len(_LATIN_WORD.findall(_CJK.sub(" ", plain)))
+        minutes = max(1, math.ceil(cjk / 400 + words / 200))
+        auto = summarize(_plain(self.summary_cleaner.clean(clean)), self.summary_length)
+        body = Body(html=clean, summary=summary or auto, reading_minutes=minutes, char_count=cjk + words, toc=toc)
+        return Rendered(body, list(self.md.missing_alt))
+
+
+def _flatten(tokens):
+    for tok in tokens:
+        yield tok
+        yield from _flatten(tok.get("children", ()))
+
+
+def _plain(fragment: str) -> str:
+    return _SPACES.sub(" ", html.unescape(fragment)).strip()
+
+
+def summarize(text: str, length: int = 120) -> str:
+    """About `length` characters, cut after Chinese sentence punctuation where possible."""
+    text = text.strip()
+    if len(text) <= length:
+        return text
+    window = text[:length]
+    cut = max(window.rfind(p) for p in _SENTENCE_END)
+    if cut >= length // 2:
+        return window[:cut + 1]
+    cut = max(window.rfind(p) for p in "，、,：:")
+    if cut >= length // 2:
+        return window[:cut] + "……"
+    return window + "……"

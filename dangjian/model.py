@@ -1,0 +1,220 @@
+"""The site model: immutable articles, categories and the indexes over them.
+
+Built from validated `Source`s plus each article's rendered body; templates
+see only these objects, never raw front matter.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .config import SiteConfig
+from .content import Source
+
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class Category:
+    slug: str
+    name: str
+    description: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Body:
+    """An article body after Markdown and sanitising (made by markup.py)."""
+
+    html: str
+    summary: str
+    reading_minutes: int
+    char_count: int
+    toc: tuple[tuple[int, str, str], ...] = ()     # (level, id, text)
+
+
+@dataclass(frozen=True)
+class Article:
+    key: str                      # the source path below content/, unique
+    title: str
+    date: datetime
+    has_time: bool
+    category: Category
+    source: str
+    authors: tuple[str, ...]
+    editor: str
+    tags: tuple[str, ...]
+    summary: str
+    body: Body
+    pinned: bool = False
+    draft: bool = False
+    cover: str = ""
+    updated: datetime | None = None
+
+    @property
+    def html(self) -> str:
+        return self.body.html
+
+    @property
+    def reading_minutes(self) -> int:
+        return self.body.reading_minutes
+
+    @property
+    def date_text(self) -> str:
+        d = self.date
+        text = f"{d.year}年{d.month}月{d.day}日"
+        return f"{text} {d:%H:%M}" if self.has_time else text
+
+    @property
+    def iso_date(self) -> str:
+        return self.date.isoformat() if self.has_time else self.date.date().isoformat()
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag, a source office (来源) or an author, with its articles, newest first."""
+
+    kind: str                     # "tag" | "source" | "author"
+    name: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    articles: tuple[Article, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]     # newest first
+
+    @property
+    def count(self) -> int:
+        return sum(len(m.articles) for m in self.months)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    articles: tuple[Article, ...]                 # newest first
+    categories: tuple[Category, ...]              # in configured order
+    by_category: dict[str, tuple[Article, ...]] = field(hash=False)
+    tags: tuple[Term, ...] = field(hash=False)
+    sources: tuple[Term, ...] = field(hash=False)
+    authors: tuple[Term, ...] = field(hash=False)
+    years: tuple[Year, ...] = field(hash=False)
+    _neighbours: dict[str, tuple[Article | None, Article | None]] = field(hash=False, repr=False)
+    _related: dict[str, tuple[Article, ...]] = field(hash=False, repr=False)
+
+    @property
+    def pinned(self) -> tuple[Article, ...]:
+        return tuple(a for a in self.articles if a.pinned)
+
+    def articles_in(self, category: Category) -> tuple[Article, ...]:
+        return self.by_category.get(category.slug, ())
+
+    def newer(self, article: Article) -> Article | None:
+        """上一篇: the next newer article in the same category."""
+        return self._neighbours[article.key][0]
+
+    def older(self, article: Article) -> Article | None:
+        """下一篇: the next older article in the same category."""
+        return self._neighbours[article.key][1]
+
+    def related(self, article: Article) -> tuple[Article, ...]:
+        return self._related.get(article.key, ())
+
+
+def _sort_key(article: Article):
+    # Newest first; ties broken by key so every build orders alike.
+    return (-article.date.timestamp(), article.key)
+
+
+def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body]) -> Site:
+    categories = tuple(Category(c.slug, c.name, c.description, c.order)
+                       for c in sorted(config.categories, key=lambda c: (c.order, config.categories.index(c))))
+    cat_by_slug = {c.slug: c for c in categories}
+    articles = sorted((_article(src, cat_by_slug[src.category], bodies[src.rel]) for src in sources), key=_sort_key)
+    by_category: dict[str, list[Article]] = {c.slug: [] for c in categories}
+    for art in articles:
+        by_category[art.category.slug].append(art)
+    neighbours = {}
+    for arts in by_category.values():
+        for i, art in enumerate(arts):
+            neighbours[art.key] = (arts[i - 1] if i else None, arts[i + 1] if i + 1 < len(arts) else None)
+    return Site(
+        config=config,
+        articles=tuple(articles),
+        categories=categories,
+        by_category={k: tuple(v) for k, v in by_category.items()},
+        tags=_terms("tag", articles, lambda a: a.tags),
+        sources=_terms("source", articles, lambda a: (a.source,) if a.source else ()),
+        authors=_terms("author", articles, lambda a: a.authors),
+        years=_years(articles),
+        _neighbours=neighbours,
+        _related=_related(articles, config.related),
+    )
+
+
+def _article(src: Source, category: Category, body: Body) -> Article:
+    return Article(
+        key=src.rel, title=src.title, date=src.date, has_time=src.has_time, category=category,
+        source=src.source, authors=src.authors, editor=src.editor, tags=src.tags,
+        summary=src.summary or body.summary, body=body, pinned=src.pinned, draft=src.draft,
+        cover=src.cover, updated=src.updated)
+
+
+def _terms(kind, articles, names_of) -> tuple[Term, ...]:
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for art in articles:
+        for name in names_of(art):
+            groups[name].append(art)
+    # Most used first, then by name, so index pages lead with what matters.
+    return tuple(Term(kind, name, tuple(arts))
+                 for name, arts in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+def _years(articles) -> tuple[Year, ...]:
+    months: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    for art in articles:
+        months[(art.date.year, art.date.month)].append(art)
+    years: dict[int, list[Month]] = defaultdict(list)
+    for (y, m), arts in sorted(months.items(), reverse=True):
+        years[y].append(Month(y, m, tuple(arts)))
+    return tuple(Year(y, tuple(ms)) for y, ms in sorted(years.items(), reverse=True))
+
+
+def _related(articles: list[Article], count: int, window: int = 60) -> dict[str, tuple[Article, ...]]:
+    """Articles sharing the most tags, nearest in time first.
+
+    Only a window of the nearest articles on each tag is scored, which keeps
+    this linear in the corpus size instead of quadratic.
+    """
+    if count <= 0:
+        return {}
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    for i, art in enumerate(articles):
+        for tag in art.tags:
+            by_tag[tag].append(i)
+    related = {}
+    for i, art in enumerate(articles):
+        scores: dict[int, int] = defaultdict(int)
+        for tag in art.tags:
+            members = by_tag[tag]
+            at = bisect.bisect_left(members, i)
+            for j in members[max(0, at - window // 2): at + window // 2 + 1]:
+                if j != i:
+                    scores[j] += 1
+        best = sorted(scores, key=lambda j: (-scores[j], abs(j - i), j))[:count]
+        if best:
+            related[art.key] = tuple(articles[j] for j in best)
+    return related

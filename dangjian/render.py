@@ -1,0 +1,76 @@
+"""Render planned pages through Jinja2 templates.
+
+The site's own `templates/` folder overrides the default theme file by file.
+Autoescape is on and undefined names fail, so a template typo is an error,
+not a silently empty page.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import jinja2
+from jinja2 import pass_context
+
+from .errors import TemplateError
+from .model import Site
+from .pages import KIND_LABELS, Page, sitemap_entries
+from .urls import HOME, NOT_FOUND, SEARCH, Urls, relative
+
+log = logging.getLogger(__name__)
+THEME = Path(__file__).parent / "theme"
+
+
+class Renderer:
+    def __init__(self, site: Site, urls: Urls, templates_dir: Path | None = None):
+        self.site = site
+        self.urls = urls
+        search_path = [str(templates_dir)] if templates_dir and templates_dir.is_dir() else []
+        search_path.append(str(THEME / "templates"))
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(search_path),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.globals.update(
+            site=site, config=site.config, url=self._url, abs_url=self._abs_url, static=self._static,
+            kind_labels=KIND_LABELS, sitemap_entries=lambda: sitemap_entries(site, urls),
+            HOME=HOME, NOT_FOUND=NOT_FOUND, SEARCH=SEARCH, urls=urls,
+            updated=(site.articles[0].date.isoformat() if site.articles else "2000-01-01T00:00:00+08:00"),
+        )
+        self._templates: dict[str, jinja2.Template] = {}
+
+    @pass_context
+    def _url(self, ctx, target, page: int = 1) -> str:
+        """Relative link from the page being rendered to `target`."""
+        return relative(ctx["page"].path, self.urls.path_of(target, page))
+
+    def _abs_url(self, target, page: int = 1) -> str:
+        return self.urls.absolute(self.urls.path_of(target, page))
+
+    @pass_context
+    def _static(self, ctx, name: str) -> str:
+        return relative(ctx["page"].path, f"static/{name}")
+
+    def template(self, name: str) -> jinja2.Template:
+        tpl = self._templates.get(name)
+        if tpl is None:
+            try:
+                tpl = self._templates[name] = self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(f'{exc.filename}:{exc.lineno}: 模板语法错误：{exc.message}\n'
+                                    f'  File "{exc.filename}", line {exc.lineno}\n    {(exc.source or "").splitlines()[exc.lineno - 1].strip() if exc.source else ""}') from None
+            except jinja2.TemplateNotFound as exc:
+                raise TemplateError(f"找不到模板：{exc.name}（在 {', '.join(self.env.loader.searchpath)} 中）") from None
+        return tpl
+
+    def render(self, page: Page) -> bytes:
+        try:
+            return self.template(page.template).render(page=page).encode("utf-8")
+        except TemplateError:
+            raise
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"渲染 {page.path} 时模板出错（{page.template}）：{exc}") from None
