@@ -14,13 +14,6 @@ log = logging.getLogger("dangjian")
 COMMANDS = ("build", "check")
 
 
-class _Formatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        text = record.getMessage()
-        return text if record.levelno < logging.WARNING or text.startswith(("警告", "错误")) or ": 警告：" in text \
-            else text
-
-
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="文章所在文件夹（默认 content）")
     parser.add_argument("--templates", type=Path, default=Path("templates"),
@@ -79,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in lines:
             print(line, file=sys.stderr)
         count = len(lines)
-        print(f"构建失败：{count} 个错误，已有的网站未改动。" if count > 1 else "构建失败，已有的网站未改动。",
-              file=sys.stderr)
+        what = "检查未通过" if args.command == "check" else "构建失败"
+        tail = "" if args.command == "check" else "，已有的网站未改动"
+        print(f"{what}：{count} 个错误{tail}。" if count > 1 else f"{what}{tail}。", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断，已有的网站未改动。", file=sys.stderr)

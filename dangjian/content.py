@@ -213,7 +213,7 @@ def _validate(path, content_dir, config, data, key_lines, lines, body, body_line
 
     title = values.get("title")
     if "title" not in values:
-        report.error(path, 2, "缺少标题（title）", "在 front matter 中加一行：title: 文章标题", lines[0], field="title")
+        report.error(path, 1, "缺少标题（title）", "在 front matter 中加一行：title: 文章标题", lines[0], field="title")
     elif title is None or (isinstance(title, str) and not title.strip()):
         problem("title", "标题为空", "在 title: 后面写上文章标题")
     elif isinstance(title, (int, float)) and not isinstance(title, bool):
@@ -223,7 +223,7 @@ def _validate(path, content_dir, config, data, key_lines, lines, body, body_line
 
     when, has_time = None, False
     if "date" not in values:
-        report.error(path, 2, "缺少日期（date）", "在 front matter 中加一行：date: 2024-05-12", lines[0], field="date")
+        report.error(path, 1, "缺少日期（date）", "在 front matter 中加一行：date: 2024-05-12", lines[0], field="date")
     else:
         parsed = parse_date(values["date"], config)
         if parsed is None:
