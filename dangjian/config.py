@@ -151,6 +151,7 @@ def _build(cls, data: Any, prefix: str, path: Path, lines: list[str], report: Re
     for f in known.values():
         if f.default is MISSING and f.default_factory is MISSING and f.name not in values:
             report.error(path, None, f"缺少必填配置项：“{prefix}{f.name}”", f"请加一行 {f.name} = …（{f.metadata['doc']}）")
+            values[f.name] = ""   # placeholder so the remaining checks still run
     if any(v is _INVALID for v in values.values()) or report.errors:
         values = {k: v for k, v in values.items() if v is not _INVALID}
     try:

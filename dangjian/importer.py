@@ -75,7 +75,7 @@ def _extract(lines: list[R.Line], hints: dict, tally: _Tally, year: int | None, 
         text, n = R.strip_glosses(ln.text)
         glosses += n
         text = re.sub(r"[\s\u3000\xa0]+", " ", text).strip()
-        garbled += [text[max(0, m.start() - 4):m.end() + 4] for m in R.MOJIBAKE_RE.finditer(text)]
+        garbled += R.garbled_spots(text)
         if text or ln.image:
             cleaned.append(replace(ln, text=text))
     tally.add("拼音注音", glosses, "处")
@@ -120,8 +120,13 @@ def _extract(lines: list[R.Line], hints: dict, tally: _Tally, year: int | None, 
         else:
             meta = R.parse_meta(text)
             if meta is None and not any(f.kind == "date" for f in fields):
-                d = R.parse_date(text)
-                meta = [R.Field("date", "", text, d)] if d and d.year else None
+                d = R.parse_date(text)     # a line that is only a date; a signed-off date stays in the body
+                if d and d.year and body_started:
+                    fields.append(R.Field("date", "", text, d))
+                meta = [R.Field("date", "", text, d)] if d and d.year and not body_started else None
+            if meta and body_started and all(f.kind == "date" for f in meta) \
+                    and any(f.kind == "date" for f in fields):
+                meta = None     # a second date inside the text (时间：…) belongs to the text
             if meta is not None:
                 fields += meta
                 meta_at.append(len(kept))
@@ -157,9 +162,10 @@ def _extract(lines: list[R.Line], hints: dict, tally: _Tally, year: int | None, 
         art.review.append(f"疑似乱码 {len(garbled)} 处（{'、'.join('「' + g + '」' for g in garbled[:3])}），请对照原网页核实")
     for idx, ln in enumerate(kept):
         nxt = next((x.text for x in kept[idx + 1:] if not x.image), None)
+        prev = kept[idx - 1].text if idx and not kept[idx - 1].image else None
         if ln.image:
             art.blocks.append(("img", ln.image))
-        elif ln.tag in ("h2", "h3", "h4", "h5", "h6") and len(ln.text) <= 60 or R.is_heading(ln.text, nxt):
+        elif ln.tag in ("h2", "h3", "h4", "h5", "h6") and len(ln.text) <= 60 or R.is_heading(ln.text, nxt, prev):
             art.blocks.append(("h", ln.text))
         else:
             art.blocks.append(("p", ln.text))
@@ -169,20 +175,22 @@ def _extract(lines: list[R.Line], hints: dict, tally: _Tally, year: int | None, 
 def _find_title(art: _Article, kept: list[R.Line], meta_at: list[int], crumbs: list[str], hints: dict,
                 tally: _Tally) -> None:
     head = next((i for i, ln in enumerate(kept) if not ln.image and R.is_paragraph(ln.text)), len(kept))
-    norms = [R.norm(ln.text) if not ln.image else "" for ln in kept]
+    norms = [R.norm(ln.text) if not ln.image and (ln.link_ratio or 0) < 0.7 else "" for ln in kept]
     counts = Counter(n for n in norms if n)
 
     def at(wanted: str) -> int | None:
         w = R.norm(wanted)
         return next((i for i, n in enumerate(norms) if w and n == w), None) if w else None
 
-    site_title = re.split(r"\s*[_|｜–—-]\s*", hints.get("title", "").strip())[0]
-    picks = [at(hints.get("h1", ""))] + [at(c) for c in reversed(crumbs)]
+    page_title = hints.get("title", "").strip()
+    site_title = re.split(r"\s*[_|｜–—-]\s*", page_title)[0]
+    h1 = hints.get("h1", "")
+    picks = [at(h1) if h1 and (not page_title or R.norm(h1) in R.norm(page_title)) else None, at(site_title)]
+    picks += [at(c) for c in reversed(crumbs)]
     picks.append(next((i for i in range(head) if counts[norms[i]] >= 2 and R.title_like(kept[i].text)), None))
-    if meta_at and 0 < meta_at[0] <= head and R.title_like(kept[meta_at[0] - 1].text):
+    if meta_at and 0 < meta_at[0] <= head and norms[meta_at[0] - 1] and R.title_like(kept[meta_at[0] - 1].text):
         picks.append(meta_at[0] - 1)
-    picks.append(at(site_title))
-    picks.append(next((i for i in range(head) if R.title_like(kept[i].text)), None))
+    picks.append(next((i for i in range(head) if norms[i] and R.title_like(kept[i].text)), None))
     t = next((p for p in picks if p is not None), None)
     if t is None:
         art.title = hints.get("h1") or site_title or hints["stem"]
@@ -200,7 +208,9 @@ def _find_title(art: _Article, kept: list[R.Line], meta_at: list[int], crumbs: l
 
 
 def _drop_link_farms(kept: list[R.Line], tally: _Tally) -> list[R.Line]:
-    """Runs of ≥3 link-like lines, or of ≥5 short unpunctuated lines in plain text, are link farms."""
+    """Runs of ≥3 link-like lines are link farms: anywhere when the HTML says they are links,
+    only before or after the running text when guessed from plain text (bullets, trailing dates,
+    or ≥5 short unpunctuated lines), so that lists inside the article survive."""
     def runs(flags: list[bool], minimum: int) -> set[int]:
         out, start = set(), None
         for i, f in enumerate(flags + [False]):
@@ -211,9 +221,16 @@ def _drop_link_farms(kept: list[R.Line], tally: _Tally) -> list[R.Line]:
                     out.update(range(start, i))
                 start = None
         return out
-    drop = runs([not ln.image and R.link_like(ln.text, ln.link_ratio) for ln in kept], 3)
-    drop |= runs([not ln.image and ln.link_ratio is None and R.short_plain(ln.text) for ln in kept], 5)
-    drop |= {i for i, ln in enumerate(kept) if not ln.image and R.URL_RE.fullmatch(ln.text.split()[0] if ln.text else "")}
+    paras = [i for i, ln in enumerate(kept) if not ln.image and R.is_paragraph(ln.text)]
+    first, last = (paras[0], paras[-1]) if paras else (len(kept), -1)
+
+    def outside(i: int) -> bool:
+        return i < first or i > last
+    drop = runs([not ln.image and (ln.link_ratio is not None or outside(i)) and R.link_like(ln.text, ln.link_ratio)
+                 for i, ln in enumerate(kept)], 3)
+    drop |= runs([not ln.image and ln.link_ratio is None and outside(i) and R.short_plain(ln.text)
+                  for i, ln in enumerate(kept)], 5)
+    drop |= {i for i, ln in enumerate(kept) if re.fullmatch(r"(?:https?://|www\.)\S+", ln.text)}
     tally.add("链接列表", len(drop))
     return [ln for i, ln in enumerate(kept) if i not in drop]
 
@@ -378,9 +395,9 @@ def _import_one(path: Path, category: str, out_dir: Path, simplified: bool, year
         report.needs_review.append(problem)
     hints = {"stem": path.stem}
     if R.looks_html(path, text):
-        parser = R.HTMLLines()
-        parser.feed(text)
-        parser.close()
+        parser, note = R.html_lines(text)
+        if note:
+            report.needs_review.append(note)
         lines, hints["title"], hints["h1"] = parser.lines, parser.title, parser.h1
         tally = _Tally()
         tally.add("页面框架（导航/页眉/页脚/侧栏/脚本等）", parser.skipped, "块")
@@ -406,6 +423,9 @@ def _import_one(path: Path, category: str, out_dir: Path, simplified: bool, year
     report.dropped = tally.lines()
     report.needs_review += art.review
 
+    if not any(k != "img" and t for k, t in art.blocks):
+        report.error = "未找到正文，未写入"
+        return report
     year_dir = out_dir / art.date[:4]
     target = year_dir / f"{slugify(art.title)}.md"
     if target.exists():

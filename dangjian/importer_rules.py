@@ -102,6 +102,20 @@ def strip_glosses(text: str) -> tuple[str, int]:
 MOJIBAKE_RE = re.compile(rf"[{HAN}]\?(?=[{HAN}])|\?[a-z{_TONED}]{{1,7}}\)|\ufffd+|锟斤拷|烫烫烫")
 
 
+def garbled_spots(text: str) -> list[str]:
+    """Snippets that look like mis-decoded text (`擔當?shù)母镄绿岣?`, `�`). A question mark
+    between Han characters only counts when rare characters surround it (not `怎么办?我们`)."""
+    spots, end = [], -1
+    for m in MOJIBAKE_RE.finditer(text):
+        snippet = text[max(0, m.start() - 4):m.end() + 4]
+        if m.group(0).endswith("?") and sum(c not in _common_han() for c in HAN_RE.findall(snippet)) < 2:
+            continue
+        if m.start() > end:
+            spots.append(snippet)
+        end = m.end() + 4
+    return spots
+
+
 # ---------------------------------------------------------------- dates
 _FULL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)\s*日?"
@@ -237,7 +251,7 @@ WIDGET_RES = [
     _rx(r"[【\[]?\s*字[体号]\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中\s*[】\]]?\s*[【\[]?\s*小\s*[】\]]?\s*[】\]]?"),
     _rx(r"[【\[]\s*(?:打印(?:本页|此页|文章|本文)?|关闭(?:窗口|本页)?|收藏(?:本页|此页|本文)?|加入收藏|返回顶部|返回列表"
         r"|顶部|返回|纠错)\s*[】\]]"),
-    _rx(r"分享到\s*[:：]?.*$|(?:一键)?分享\s*[:：].*$"),
+    _rx(r"(?:^|(?<=[\s【\[|｜]))(?:分享到\s*[:：]?|(?:一键)?分享\s*[:：]).{0,40}$"),
     _rx(r"打印本页|打印此页|打印文章|关闭窗口|关闭本页|加入收藏|收藏本页|收藏本文|返回顶部|我要纠错|我要打印"),
     _rx(r"^(?:微信)?扫一扫.{0,30}$|^(?:收藏|打印|关闭|分享)$"),
 ]
@@ -252,10 +266,10 @@ COPYRIGHT_RES = [
 ]
 FOOTER_LABEL_RE = _rx(r"主办单位|主办\s*[:：]|承办|地址\s*[:：]|电话\s*[:：]|邮编|邮箱\s*[:：]|传真\s*[:：]|e-?mail|网站地图|联系我们")
 PAGE_NUMBER_RE = re.compile(r"[-—－·\s]*(?:\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})[-—－·\s]*")
-NAV_START_RE = _rx(r"^[【\[]?\s*(?:上一篇|下一篇|上一条|下一条|上一页|下一页|上篇|下篇|返回列表|返回首页|返回上一页|返回上页)")
+NAV_START_RE = _rx(r"^[【\[]?\s*(?:上一篇|下一篇|上一条|下一条|上一页|下一页|(?:上篇|下篇)\s*[:：]|返回列表|返回首页|返回上一页|返回上页)")
 CUT_RE = _rx(r"^[【\[]?\s*(?:扩展阅读|延伸阅读|相关文章|相关阅读|相关新闻|相关链接|相关推荐|推荐阅读|猜你喜欢|更多阅读"
              r"|热门文章|热点文章|精彩推荐|最新文章|热门推荐)\s*(?:[:：】\]]|$)")
-SEO_RE = _rx(r"^[【\[]?\s*(?:相关搜索|热门搜索|搜索热词|热搜词?|热门标签|热门关键词|关键词|关键字|标签|tags?)\s*[:：】\]]?")
+SEO_RE = _rx(r"^[【\[]?\s*(?:相关搜索|热门搜索|搜索热词|热搜词?|热门标签|热门关键词|关键词|关键字|标签|tags?)\s*(?:[:：】\]]|$)")
 COUNTER_RE = _rx(r"点击次数|点击量|浏览次数|浏览量|阅读量|阅读次数|访问量|\d+\s*人(?:阅读|浏览)")
 LINK_BULLET_RE = re.compile(r"^\s*(?:[·•●▪◆◇■□○►▶»>]|[-*]\s)")
 TRAILING_DATE_RE = re.compile(r"[\[(（]?\s*(?:(?:19|20)\d{2}[-/.])?\d{1,2}[-/.]\d{1,2}\s*[\])）]?$")
@@ -292,7 +306,7 @@ def is_copyright(text: str) -> bool:
     k = key(text)
     if len(k) > 200:
         return False
-    return any(rx.search(k) for rx in COPYRIGHT_RES) or len(FOOTER_LABEL_RE.findall(k)) >= 2
+    return any(rx.search(k) for rx in COPYRIGHT_RES) or len(set(FOOTER_LABEL_RE.findall(k))) >= 3
 
 
 def is_page_number(text: str) -> bool:
@@ -341,9 +355,11 @@ def short_plain(text: str) -> bool:
     return len(text) <= 30 and not re.search(r"[。，；！？,;!?：:]", text)
 
 
-def is_heading(text: str, next_text: str | None) -> bool:
-    """Conservative: short, no sentence punctuation, followed by running text."""
+def is_heading(text: str, next_text: str | None, prev_text: str | None = None) -> bool:
+    """Conservative: short, no sentence punctuation, standing alone between running text."""
     if not (4 <= len(text) <= 30) or han_count(text) < 3 or next_text is None:
+        return False
+    if prev_text is not None and short_plain(prev_text):     # part of a list of short lines
         return False
     if re.search(r"[。！？；，,;!?…]", text) or text[-1] in "：:、" or text[0] in "“\"《":
         return False
@@ -413,9 +429,10 @@ class Line:
 _VOID = {"img", "br", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "track", "wbr"}
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table", "tr", "td", "th", "dd",
           "dt", "dl", "section", "article", "main", "blockquote", "pre", "br", "hr", "center", "figure",
-          "figcaption", "address", "caption", "tbody", "thead", "tfoot", "body", "html"}
+          "figcaption", "address", "caption", "tbody", "thead", "tfoot", "body", "html", "header", "footer"}
 _SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe", "select",
          "button", "template", "svg", "object", "textarea"}
+_ALWAYS_SKIP = {"script", "style", "noscript", "template", "select", "textarea", "svg", "object", "iframe", "button"}
 _JUNK_NAMES = {"breadcrumb", "breadcrumbs", "crumb", "crumbs", "position", "location", "share",
                "bdsharebuttonbox", "bshare", "social-share", "print", "footer", "foot", "nav", "navbar",
                "menu", "sidebar", "copyright", "comment", "comments", "related", "pager", "pagination",
@@ -425,8 +442,9 @@ _JUNK_NAMES = {"breadcrumb", "breadcrumbs", "crumb", "crumbs", "position", "loca
 class HTMLLines(HTMLParser):
     """Block-level elements → lines; page furniture (nav, header, footer, aside, form…) skipped."""
 
-    def __init__(self) -> None:
+    def __init__(self, strictness: int = 2) -> None:
         super().__init__(convert_charrefs=True)
+        self.strictness = strictness    # 2: tags and class/id names; 1: tags only; 0: scripts and styles only
         self.lines: list[Line] = []
         self.title = self.h1 = ""
         self.skipped = 0
@@ -436,6 +454,7 @@ class HTMLLines(HTMLParser):
         self._heading = ""
         self._in_title = False
         self._skip: tuple[str, int] | None = None
+        self._article = 0     # inside <article>/<main>, where <header>/<footer> hold the headline and credits
 
     def _flush(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self._buf)).strip()
@@ -453,7 +472,11 @@ class HTMLLines(HTMLParser):
             return
         a = dict(attrs)
         names = set((a.get("class") or "").lower().split()) | {(a.get("id") or "").lower()}
-        if tag in _SKIP or (tag not in _VOID and names & _JUNK_NAMES):
+        if tag in ("article", "main"):
+            self._article += 1
+        framing = tag in _SKIP and (tag not in ("header", "footer") or not self._article)
+        junk = tag not in _VOID and bool(names & _JUNK_NAMES)
+        if tag in _ALWAYS_SKIP or (self.strictness >= 1 and framing) or (self.strictness >= 2 and junk):
             self._flush()
             self._skip, self.skipped = (tag, 1), self.skipped + 1
         elif tag == "title":
@@ -475,6 +498,8 @@ class HTMLLines(HTMLParser):
                 depth = self._skip[1] - 1
                 self._skip = (tag, depth) if depth else None
             return
+        if tag in ("article", "main"):
+            self._article = max(0, self._article - 1)
         if tag == "title":
             self._in_title = False
         elif tag == "a":
@@ -498,9 +523,21 @@ class HTMLLines(HTMLParser):
         self._flush()
 
 
+def html_lines(text: str) -> tuple[HTMLLines, str | None]:
+    """Parse, relaxing the furniture filter when an unclosed element swallowed the article."""
+    for strictness in (2, 1, 0):
+        parser = HTMLLines(strictness)
+        parser.feed(text)
+        parser.close()
+        if any(is_paragraph(ln.text) for ln in parser.lines):
+            break
+    note = None if strictness == 2 else "网页结构不完整（可能有未闭合的标签），已放宽页面框架过滤，请检查正文"
+    return parser, note
+
+
 _IMG_TEXT_RE = re.compile(
     r"\[(?:图片|圖片|img|image)\s*[:：]\s*([^\]\s]+)\s*\]|【(?:图片|圖片)\s*[:：]\s*([^】\s]+)\s*】"
-    r"|\[img\]([^\[\]]+)\[/img\]|<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)[^>]*>|!\[[^\]]*\]\(([^)\s]+)\)", re.I)
+    r"|^\s*(?:图片|圖片)\s*[:：]\s*(\S+\.(?:jpe?g|png|gif|bmp|webp))\s*$|\[img\]([^\[\]]+)\[/img\]|<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)[^>]*>|!\[[^\]]*\]\(([^)\s]+)\)", re.I)
 
 
 def text_lines(text: str) -> list[Line]:

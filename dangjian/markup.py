@@ -151,7 +151,8 @@ class Markup:
         cjk = len(_CJK.findall(plain))
         words = len(_LATIN_WORD.findall(_CJK.sub(" ", plain)))
         minutes = max(1, math.ceil(cjk / 400 + words / 200))
-        auto = summarize(_plain(self.summary_cleaner.clean(clean)), self.summary_length)
+        lead = clean.split('<div class="footnote">', 1)[0]   # footnotes are not the article's opening
+        auto = summarize(_plain(self.summary_cleaner.clean(lead)), self.summary_length)
         body = Body(html=clean, summary=summary or auto, reading_minutes=minutes, char_count=cjk + words, toc=toc)
         return Rendered(body, list(self.md.missing_alt))
 
