@@ -231,8 +231,12 @@ def schema_doc() -> str:
 
     def walk(cls, prefix):
         for f in fields(cls):
-            default = "（必填）" if f.default is MISSING and f.default_factory is MISSING else (
-                "" if f.default is MISSING else repr(f.default))
+            if f.default is MISSING and f.default_factory is MISSING:
+                default = "（必填）"
+            elif f.default is MISSING or f.default in ("", ()):
+                default = "（空）" if f.name not in ("home",) else ""
+            else:
+                default = f"`{f.default}`"
             rows.append(f"| `{prefix}{f.name}` | {default} | {f.metadata['doc']} |")
             if f.name == "home":
                 walk(HomeConfig, "home.")

@@ -248,3 +248,9 @@ def test_summary_line_and_check_writes_nothing(tmp_path, capsys):
     assert main(["--content", str(ROOT / "content"), "--config", str(ROOT / "site.toml"), "--out", str(out)]) == 0
     line = capsys.readouterr().out.strip().splitlines()[-1]
     assert line.startswith("构建完成：16 篇文章，") and "个页面" in line and "秒" in line
+
+
+def test_every_config_key_is_documented():
+    from dangjian.config import schema_doc
+    doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert schema_doc() in doc, "docs/configuration.md is out of date: regenerate its table from schema_doc()"
