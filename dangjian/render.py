@@ -73,4 +73,27 @@ class Renderer:
         except TemplateError:
             raise
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"渲染 {page.path} 时模板出错（{page.template}）：{exc}") from None
+            where = _template_frame(exc)
+            head = f"{where[0]}:{where[1]}: " if where else ""
+            detail = f'\n  File "{where[0]}", line {where[1]}\n    {where[2]}' if where and where[2] else ""
+            raise TemplateError(f"{head}模板出错：{exc} — 渲染 {page.path} 时（{page.template}）；"
+                                f"检查模板里的变量名{detail}") from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int, str] | None:
+    """The innermost template file and line of a rendering error (Jinja rewrites tracebacks so
+    template frames carry the template's own file name and line)."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt")):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    if found is None:
+        return None
+    try:
+        line = Path(found[0]).read_text(encoding="utf-8").splitlines()[found[1] - 1].strip()
+    except (OSError, IndexError):
+        line = ""
+    return found[0], found[1], line

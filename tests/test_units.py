@@ -254,3 +254,20 @@ def test_every_config_key_is_documented():
     from dangjian.config import schema_doc
     doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     assert schema_doc() in doc, "docs/configuration.md is out of date: regenerate its table from schema_doc()"
+
+
+def test_template_errors_name_the_template_file_and_line(tmp_path, capsys):
+    from dangjian.cli import main
+    templates = tmp_path / "templates"
+    write(templates / "404.html", '{% extends "base.html" %}\n{% block main %}\n<h1>{{ page.no_such_field }}</h1>\n'
+          '{% endblock %}\n')
+    args = ["build", "--content", str(ROOT / "content"), "--config", str(ROOT / "site.toml"),
+            "--templates", str(templates), "--out", str(tmp_path / "site")]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert f"{templates / '404.html'}:3: 模板出错" in err and "no_such_field" in err and "Traceback" not in err
+    write(templates / "404.html", "{% extends 'base.html' %}\n{% block main %}\n{% if %}\n")
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "404.html:3: 模板语法错误" in err and "Traceback" not in err
+    assert not (tmp_path / "site").exists()
