@@ -17,9 +17,9 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import yaml
-from pypinyin import lazy_pinyin
 
 from . import importer_rules as R
+from . import urls
 
 SUFFIXES = {".txt", ".htm", ".html"}
 
@@ -119,14 +119,15 @@ def _extract(lines: list[R.Line], hints: dict, tally: _Tally, year: int | None, 
             i = j
         else:
             meta = R.parse_meta(text)
-            if meta is None and not any(f.kind == "date" for f in fields):
-                d = R.parse_date(text)     # a line that is only a date; a signed-off date stays in the body
+            has_date = any(f.kind == "date" for f in fields)
+            if meta is None and not has_date:
+                d = R.parse_date(text)          # a line that is only a date
                 if d and d.year and body_started:
-                    fields.append(R.Field("date", "", text, d))
-                meta = [R.Field("date", "", text, d)] if d and d.year and not body_started else None
-            if meta and body_started and all(f.kind == "date" for f in meta) \
-                    and any(f.kind == "date" for f in fields):
-                meta = None     # a second date inside the text (时间：…) belongs to the text
+                    fields.append(R.Field("date", "", text, d))     # signed off at the end: stays in the body
+                elif d and d.year:
+                    meta = [R.Field("date", "", text, d)]
+            elif meta and body_started and has_date and all(f.kind == "date" for f in meta):
+                meta = None                     # a second date inside the text (时间：…) belongs to the text
             if meta is not None:
                 fields += meta
                 meta_at.append(len(kept))
@@ -289,12 +290,8 @@ class _Dumper(yaml.SafeDumper):
 
 
 def slugify(title: str) -> str:
-    s = "-".join(lazy_pinyin(R.to_simplified(title))).lower()
-    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    if len(s) > 60:
-        cut = s[:61].rfind("-")
-        s = s[:cut] if cut > 0 else s[:60]
-    return s or "article"
+    """The article's file name: the site's own pinyin slug of the simplified title."""
+    return urls.slugify(R.to_simplified(title), max_length=60) or "article"
 
 
 def front_matter(art: _Article, category: str) -> str:

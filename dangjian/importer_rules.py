@@ -264,8 +264,10 @@ COPYRIGHT_RES = [
     _rx(r"友情提示\s*[:：].{0,120}(?:本文|范例|范文|参考|版权|转载)|本站.{0,20}仅供.{0,6}参考|本文仅限"),
     _rx(r"^(?:链接地址|本文链接|原文链接|文章链接|原文地址|网址|url)\s*[:：]\s*\S+$|^https?://\S+$"),
 ]
-FOOTER_LABEL_RE = _rx(r"主办单位|主办\s*[:：]|承办|地址\s*[:：]|电话\s*[:：]|邮编|邮箱\s*[:：]|传真\s*[:：]|e-?mail|网站地图|联系我们")
-PAGE_NUMBER_RE = re.compile(r"[-—－·\s]*(?:\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})[-—－·\s]*")
+FOOTER_LABEL_RE = _rx(r"主办单位|主办\s*[:：]|承办|地址\s*[:：]|电话\s*[:：]|邮编|邮箱\s*[:：]|传真\s*[:：]|e-?mail"
+                      r"|网站地图|联系我们")
+PAGE_NUMBER_RE = re.compile(r"[-—－·\s]*(?:\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+                            r"|\d{1,3}\s*/\s*\d{1,3})[-—－·\s]*")
 NAV_START_RE = _rx(r"^[【\[]?\s*(?:上一篇|下一篇|上一条|下一条|上一页|下一页|(?:上篇|下篇)\s*[:：]|返回列表|返回首页|返回上一页|返回上页)")
 CUT_RE = _rx(r"^[【\[]?\s*(?:扩展阅读|延伸阅读|相关文章|相关阅读|相关新闻|相关链接|相关推荐|推荐阅读|猜你喜欢|更多阅读"
              r"|热门文章|热点文章|精彩推荐|最新文章|热门推荐)\s*(?:[:：】\]]|$)")
@@ -362,6 +364,8 @@ def is_heading(text: str, next_text: str | None, prev_text: str | None = None) -
     if prev_text is not None and short_plain(prev_text):     # part of a list of short lines
         return False
     if re.search(r"[。！？；，,;!?…]", text) or text[-1] in "：:、" or text[0] in "“\"《":
+        return False
+    if parse_meta(text) is not None or _FULL_DATE.search(key(text)):     # 时间：2023年7月1日
         return False
     return is_paragraph(next_text)
 
@@ -537,7 +541,8 @@ def html_lines(text: str) -> tuple[HTMLLines, str | None]:
 
 _IMG_TEXT_RE = re.compile(
     r"\[(?:图片|圖片|img|image)\s*[:：]\s*([^\]\s]+)\s*\]|【(?:图片|圖片)\s*[:：]\s*([^】\s]+)\s*】"
-    r"|^\s*(?:图片|圖片)\s*[:：]\s*(\S+\.(?:jpe?g|png|gif|bmp|webp))\s*$|\[img\]([^\[\]]+)\[/img\]|<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)[^>]*>|!\[[^\]]*\]\(([^)\s]+)\)", re.I)
+    r"|^\s*(?:图片|圖片)\s*[:：]\s*(\S+\.(?:jpe?g|png|gif|bmp|webp))\s*$|\[img\]([^\[\]]+)\[/img\]"
+    r"|<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)[^>]*>|!\[[^\]]*\]\(([^)\s]+)\)", re.I)
 
 
 def text_lines(text: str) -> list[Line]:
