@@ -102,8 +102,8 @@ def _editorial(sources, now: datetime, options: Options) -> list[Finding]:
     return out
 
 
-def report_text(result: CheckResult) -> str:
-    lines = [f.format(result.root) for f in result.findings]
+def report_text(result: CheckResult, quiet: bool = False) -> str:
+    lines = [f.format(result.root) for f in result.findings if not quiet or f.severity == "error"]
     summary = (f"检查{'通过' if result.ok else '未通过'}：{result.articles} 篇文章，"
                f"{result.count('error')} 个错误，{result.count('warning')} 条警告，{result.count('info')} 条提示")
     return "\n".join([*lines, summary])

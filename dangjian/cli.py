@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
 def _check(args, options: Options) -> int:
     from .checks import report_json, report_text, run_checks
     result = run_checks(options)
-    print(report_json(result) if args.format == "json" else report_text(result))
+    print(report_json(result) if args.format == "json" else report_text(result, args.quiet))
     return 0 if result.ok else 1
 
 

@@ -51,6 +51,13 @@ def test_text_reports_broken_md_link_and_missing_image_with_file_and_line(broken
     assert "b.md: " not in out            # the good link resolves
 
 
+def test_quiet_text_shows_errors_only(broken_site, capsys):
+    assert main(["check", "-q"]) == 1
+    out = capsys.readouterr().out
+    assert "图片不存在" in out and "警告：" not in out and "提示：" not in out
+    assert out.strip().splitlines()[-1].startswith("检查未通过")
+
+
 def test_json_lists_every_finding_with_path_line_and_severity(broken_site, capsys):
     assert main(["check", "--format", "json"]) == 1
     findings = json.loads(capsys.readouterr().out)
