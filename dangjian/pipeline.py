@@ -66,8 +66,9 @@ class Result:
 def gather(options: Options) -> Gathered:
     """Load config and content, validate everything, render bodies; raise all errors together."""
     g = collect(options)
+    now = options.now or datetime.now(g.config.tz)
     for src in g.loaded:
-        if not src.draft and src.date > (options.now or datetime.now(g.config.tz)) and not options.future:
+        if not (src.draft and not options.drafts) and src.date > now and not options.future:
             log.info("%s: 发布时间 %s 在未来，暂不发布（用 --future 可预览）", src.rel, src.date.date())
     g.report.raise_errors(strict=options.strict)
     for problem in g.report.warnings:

@@ -126,10 +126,6 @@ class Chart:
     table: Table
     svg: str                         # complete <svg> element, escaped here
 
-    @property
-    def shown(self) -> int:
-        return min(len(self.table.rows), CHART_TOP)
-
 
 @dataclass(frozen=True)
 class StatsPage:

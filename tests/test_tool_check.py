@@ -83,6 +83,8 @@ def test_check_writes_nothing(broken_site):
 def test_build_still_only_warns_for_the_same_links(broken_site, capsys):
     assert main(["build", "--out", "site", "-q"]) == 0
     assert "警告：链接的文章不存在：../2023/no-such-article.md" in capsys.readouterr().err
+    assert main(["build", "--out", "site"]) == 0
+    assert "news/2099/later.md: 发布时间 2099-01-01 在未来，暂不发布" in capsys.readouterr().err
 
 
 def test_clean_site_passes_with_info_only(tmp_path, monkeypatch, capsys):
