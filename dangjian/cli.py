@@ -1,4 +1,4 @@
-"""Command line: `python build.py [build|check] …`. Errors are caught here, once."""
+"""Command line: `python build.py [build|check|new|stats|import] …`. Errors are caught here, once."""
 from __future__ import annotations
 
 import argparse
@@ -8,10 +8,10 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Problem, SiteError
-from .pipeline import Options, build, check
+from .pipeline import Options, build
 
 log = logging.getLogger("dangjian")
-COMMANDS = ("build", "check", "import")
+COMMANDS = ("build", "check", "new", "stats", "import")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -31,12 +31,27 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description="医院党建工作栏目的静态网站生成器。不带子命令时等同于 build。")
     parser.add_argument("--version", action="version", version=f"dangjian {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,import}")
+    sub = parser.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}")
     p_build = sub.add_parser("build", help="生成网站（默认）")
     _common(p_build)
     p_build.add_argument("--out", type=Path, default=Path("site"), help="输出文件夹（默认 site）")
-    p_check = sub.add_parser("check", help="只检查内容，不生成文件")
+    p_check = sub.add_parser("check", help="只检查内容（含链接、图片、封面），不生成文件")
     _common(p_check)
+    p_check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text；json 供自动检查用）")
+    p_new = sub.add_parser("new", help="新建一篇文章（自动填好开头信息）")
+    p_new.add_argument("title", help="文章标题")
+    p_new.add_argument("--category", required=True, help="栏目英文名或中文名，如 news")
+    p_new.add_argument("--source", default="", help="来源（发稿部门）")
+    p_new.add_argument("--author", default="", help="作者，多人用顿号隔开")
+    p_new.add_argument("--date", help="发布日期，如 2024-05-12（默认今天）")
+    for flag, default, text in (("--content", "content", "文章所在文件夹"), ("--config", "site.toml", "配置文件")):
+        p_new.add_argument(flag, type=Path, default=Path(default), help=f"{text}（默认 {default}）")
+    p_new.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
+    p_stats = sub.add_parser("stats", help="统计已发布文章的篇数（按来源、作者、栏目、月份）")
+    _common(p_stats)
+    p_stats.add_argument("--by", choices=("source", "author", "category", "month"), help="只按这一项统计（默认全部）")
+    p_stats.add_argument("--year", type=int, help="只统计这一年，如 2024")
+    p_stats.add_argument("--csv", type=Path, help="同时保存为 CSV 文件（Excel 可直接打开）")
     p_import = sub.add_parser("import", help="把旧网站保存下来的网页（.txt/.html 或文件夹）转换成文章")
     p_import.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="网页文件或文件夹")
     p_import.add_argument("--category", required=True, help="导入到哪个栏目（slug，如 news）")
@@ -51,7 +66,7 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _import(args) -> int:
+def _import(args, options: Options) -> int:
     """`import`: legacy pages → articles, one report per input."""
     from .config import load_config
     from .errors import ConfigError
@@ -96,21 +111,18 @@ def main(argv: list[str] | None = None) -> int:
                       future=getattr(args, "future", False), strict=getattr(args, "strict", False),
                       out=getattr(args, "out", None) or Path("site"))
     try:
-        if args.command == "import":
-            return _import(args)
-        if args.command == "check":
-            gathered = check(options)
-            log.info("检查通过：%d 篇文章，%d 条警告", len(gathered.sources), len(gathered.report.warnings))
-            return 0
+        if args.command in TOOLS:
+            return TOOLS[args.command](args, options)
         result = build(options)
     except SiteError as exc:
         lines = exc.lines()
         for line in lines:
             print(line, file=sys.stderr)
-        count = len(lines)
-        what = "检查未通过" if args.command == "check" else "构建失败"
-        tail = "" if args.command == "check" else "，已有的网站未改动"
-        print(f"{what}：{count} 个错误{tail}。" if count > 1 else f"{what}{tail}。", file=sys.stderr)
+        if args.command in ("build", "check"):
+            count = len(lines)
+            what = "检查未通过" if args.command == "check" else "构建失败"
+            tail = "" if args.command == "check" else "，已有的网站未改动"
+            print(f"{what}：{count} 个错误{tail}。" if count > 1 else f"{what}{tail}。", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断，已有的网站未改动。", file=sys.stderr)
@@ -119,3 +131,38 @@ def main(argv: list[str] | None = None) -> int:
         print(f"构建完成：{result.articles} 篇文章，{result.pages} 个页面，用时 {result.seconds:.2f} 秒"
               f"（写入 {result.written} 个文件，{result.unchanged} 个未变）")
     return 0
+
+
+# Editors' tools: each returns the exit code; their logic lives in their own modules.
+def _check(args, options: Options) -> int:
+    from .checks import report_json, report_text, run_checks
+    result = run_checks(options)
+    print(report_json(result) if args.format == "json" else report_text(result, args.quiet))
+    return 0 if result.ok else 1
+
+
+def _new(args, options: Options) -> int:
+    from .config import load_config
+    from .newpost import NewPost, create
+    path = create(load_config(args.config), args.content,
+                  NewPost(args.title, args.category, args.source, args.author, args.date))
+    print(path.as_posix())
+    return 0
+
+
+def _stats(args, options: Options) -> int:
+    from . import stats
+    from .model import build_site
+    from .pipeline import gather
+    g = gather(options)
+    site = build_site(g.config, g.sources, g.bodies)
+    tables = [stats.tally(site, by, args.year) for by in ([args.by] if args.by else stats.DIMENSIONS_CLI)]
+    if not args.quiet:
+        print("\n\n".join(stats.format_table(t) for t in tables))
+    if args.csv:
+        stats.write_csv(tables, args.csv)
+        log.info("已保存：%s", args.csv)
+    return 0
+
+
+TOOLS = {"check": _check, "new": _new, "stats": _stats, "import": _import}

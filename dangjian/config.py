@@ -39,6 +39,11 @@ class HomeConfig:
 
 
 @dataclass(frozen=True)
+class StatsConfig:
+    page: bool = doc("是否生成“发布统计”页面（stats/index.html，页脚有链接）", False)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str = doc("网站标题，如 示例医院 · 党建工作")
     hospital: str = doc("医院名称，显示在页眉和页脚", "")
@@ -55,6 +60,7 @@ class SiteConfig:
     related: int = doc("文章页“相关文章”的数量", 5)
     iframe_hosts: tuple[str, ...] = doc("正文中允许嵌入 iframe 的域名（默认不允许任何 iframe）", ())
     home: HomeConfig = doc("首页设置", default_factory=HomeConfig)
+    stats: StatsConfig = doc("发布统计页面设置", default_factory=StatsConfig)
     categories: tuple[CategoryConfig, ...] = doc("栏目列表", ())
 
     @property
@@ -167,7 +173,7 @@ def _convert(f, value, name, path, lines, report):
     kind = f.type
     line = _find_line(lines, name)
     where = lines[line - 1] if line else None
-    if kind in (HomeConfig,):
+    if kind in (HomeConfig, StatsConfig):
         return _build(kind, value, name + ".", path, lines, report) or _INVALID
     if name == "categories":
         if not isinstance(value, list):
@@ -180,6 +186,9 @@ def _convert(f, value, name, path, lines, report):
             report.error(path, line, "iframe_hosts 应为域名列表", '例如 iframe_hosts = ["v.qq.com"]', where)
             return _INVALID
         return tuple(v.lower() for v in value)
+    if kind is bool and not isinstance(value, bool):
+        report.error(path, line, f"配置项 “{name}” 应为 true 或 false", f"例如 {name.split('.')[-1]} = true", where)
+        return _INVALID
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         report.error(path, line, f"配置项 “{name}” 应为整数", f"例如 {name.split('.')[-1]} = 20", where)
         return _INVALID
@@ -240,6 +249,8 @@ def schema_doc() -> str:
             rows.append(f"| `{prefix}{f.name}` | {default} | {f.metadata['doc']} |")
             if f.name == "home":
                 walk(HomeConfig, "home.")
+            if f.name == "stats":
+                walk(StatsConfig, "stats.")
             if f.name == "categories":
                 walk(CategoryConfig, "categories[].")
 

@@ -28,6 +28,7 @@ class Problem:
     source_line: str | None = None
     field: str | None = None
     warning: bool = False
+    code: str = ""                # stable kind for tools (e.g. "broken-link"), never shown
 
     def location(self, root: Path | None = None) -> str:
         if self.path is None:
@@ -99,11 +100,11 @@ class Report:
     root: Path | None = None
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, path, line, message, hint="", source_line=None, field=None) -> None:
-        self.problems.append(Problem(path, line, message, hint, source_line, field))
+    def error(self, path, line, message, hint="", source_line=None, field=None, code="") -> None:
+        self.problems.append(Problem(path, line, message, hint, source_line, field, code=code))
 
-    def warn(self, path, line, message, hint="", source_line=None, field=None) -> None:
-        self.problems.append(Problem(path, line, message, hint, source_line, field, warning=True))
+    def warn(self, path, line, message, hint="", source_line=None, field=None, code="") -> None:
+        self.problems.append(Problem(path, line, message, hint, source_line, field, warning=True, code=code))
 
     def extend(self, other: "Report") -> None:
         self.problems.extend(other.problems)

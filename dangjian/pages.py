@@ -65,6 +65,7 @@ class Page:
     year: Year | None = None
     month: Month | None = None
     description: str = ""
+    data: Any = None                 # page-specific model object, e.g. the statistics (stats.py)
 
 
 def plan(site: Site, urls: Urls) -> Iterator[Page]:

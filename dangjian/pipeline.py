@@ -19,6 +19,7 @@ from .markup import Markup
 from .model import Body, Site, build_site
 from .output import Writer
 from .pages import Page, plan
+from . import stats
 from .render import THEME, Renderer
 from .urls import Urls, relative
 
@@ -49,6 +50,7 @@ class Gathered:
     report: Report
     skipped_drafts: int = 0
     skipped_future: int = 0
+    loaded: list[Source] = field(default_factory=list)   # every valid article, drafts and future ones too
 
 
 @dataclass
@@ -63,6 +65,19 @@ class Result:
 
 def gather(options: Options) -> Gathered:
     """Load config and content, validate everything, render bodies; raise all errors together."""
+    g = collect(options)
+    now = options.now or datetime.now(g.config.tz)
+    for src in g.loaded:
+        if not (src.draft and not options.drafts) and src.date > now and not options.future:
+            log.info("%s: 发布时间 %s 在未来，暂不发布（用 --future 可预览）", src.rel, src.date.date())
+    g.report.raise_errors(strict=options.strict)
+    for problem in g.report.warnings:
+        log.warning(problem.format(g.report.root))
+    return g
+
+
+def collect(options: Options) -> Gathered:
+    """Everything `gather` does, but problems stay in the report (for `check`); ConfigError still raises."""
     report = Report(root=Path.cwd())
     config = load_config(options.config, report)
     sources = load_all(options.content, config, report)
@@ -73,7 +88,6 @@ def gather(options: Options) -> Gathered:
             drafts += 1
         elif src.date > now and not options.future:
             future += 1
-            log.info("%s: 发布时间 %s 在未来，暂不发布（用 --future 可预览）", src.rel, src.date.date())
         else:
             published.append(src)
     urls = Urls(config, published, report)
@@ -95,13 +109,10 @@ def gather(options: Options) -> Gathered:
                 posixpath.join(posixpath.dirname(src.rel), src.cover)) not in asset_set:
             line = src.lines.get("cover", 1)
             report.warn(src.path, line, f"封面图片不存在：{src.cover}", "检查 cover 的文件名和路径（相对于文章文件）",
-                        _source_line(src, line))
+                        _source_line(src, line), field="cover", code="missing-cover")
         bodies[src.rel] = rendered.body
-    report.raise_errors(strict=options.strict)
-    for problem in report.warnings:
-        log.warning(problem.format(report.root))
     return Gathered(config, [s for s in published if s.rel in bodies], bodies, urls, assets, report,
-                    drafts, future)
+                    drafts, future, sources)
 
 
 def build(options: Options) -> Result:
@@ -111,6 +122,8 @@ def build(options: Options) -> Result:
     for kind, terms in (("tag", site.tags), ("source", site.sources), ("author", site.authors)):
         g.urls.assign_terms(kind, terms)
     pages = list(plan(site, g.urls))
+    if g.config.stats.page:
+        pages.append(stats.plan_page(site))
     writer = Writer(options.out)
     _check_output_folder(options)
     for page in pages:
@@ -180,6 +193,7 @@ def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report):
     """Turn links written relative to the Markdown file into links relative to its page."""
     page = urls.articles[src.rel]
     folder = posixpath.dirname(src.rel)
+    content = src.path.parents[src.rel.count("/")]
 
     def rewrite(attribute: str, value: str) -> str | None:
         value = value.strip()
@@ -195,9 +209,13 @@ def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report):
             dest = urls.articles.get(target)
             if dest is None:
                 line = _line_of(src, path)
-                report.warn(src.path, line, f"链接的文章不存在或未发布：{path}",
-                            "检查文件名和相对路径（如 ../2024/文件名.md），或对方是否为草稿",
-                            _source_line(src, line))
+                if (content / target).is_file():
+                    report.warn(src.path, line, f"链接的文章未发布（草稿、未来日期或有错误）：{path}",
+                                "等对方发布后再链接，或先去掉这个链接", _source_line(src, line), code="unpublished-link")
+                else:
+                    report.warn(src.path, line, f"链接的文章不存在：{path}",
+                                "检查文件名和相对路径（如 ../2024/文件名.md）", _source_line(src, line),
+                                code="broken-link")
                 return None
             return relative(page, dest) + ("#" + fragment if fragment else "")
         if target in assets:
@@ -205,7 +223,7 @@ def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report):
         line = _line_of(src, path)
         kind = "图片" if attribute == "src" else "链接的文件"
         report.warn(src.path, line, f"{kind}不存在：{path}", "检查文件名（区分大小写）和相对路径；文件应放在文章旁边",
-                    _source_line(src, line))
+                    _source_line(src, line), code="missing-image" if attribute == "src" else "missing-file")
         return value
 
     return rewrite

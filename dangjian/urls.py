@@ -24,6 +24,7 @@ TERM_DIRS = {"tag": "tags", "source": "sources", "author": "authors"}
 HOME = "index.html"
 NOT_FOUND = "404.html"
 SEARCH = "search/index.html"
+STATS = "stats/index.html"
 
 
 @lru_cache(maxsize=65536)
@@ -35,6 +36,11 @@ def slugify(text: str, max_length: int = 80) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     return slug
+
+
+def article_source(category: str, year: int, slug: str) -> str:
+    """Where `new` puts an article, below content/ (the layout editors are told to use)."""
+    return f"{category}/{year}/{slug}.md"
 
 
 def is_valid_slug(slug: str) -> bool:
@@ -139,6 +145,10 @@ class Urls:
         if month is None:
             return f"archives/{year}/index.html"
         return f"archives/{year}/{month:02d}/index.html"
+
+    @staticmethod
+    def stats() -> str:
+        return STATS
 
     @staticmethod
     def feed(category: Category | None = None) -> str:

@@ -17,7 +17,8 @@ CASES = sorted(p for p in (Path(__file__).parent / "fixtures" / "invalid").iterd
 def _run(case: Path, command: str, capsys, *extra: str) -> tuple[int, str]:
     args = (case / "args.txt").read_text().split() if (case / "args.txt").exists() else []
     code = main([command, "--content", "content", "--config", str(ROOT / "site.toml"), *extra, *args])
-    return code, capsys.readouterr().err
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

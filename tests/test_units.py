@@ -243,7 +243,7 @@ def test_output_folder_that_holds_the_sources_is_refused(tmp_path, capsys, monke
 def test_summary_line_and_check_writes_nothing(tmp_path, capsys):
     from dangjian.cli import main
     assert main(["check", "--content", str(ROOT / "content"), "--config", str(ROOT / "site.toml")]) == 0
-    assert "检查通过：16 篇文章" in capsys.readouterr().err
+    assert "检查通过：17 篇文章，0 个错误" in capsys.readouterr().out
     out = tmp_path / "site"
     assert main(["--content", str(ROOT / "content"), "--config", str(ROOT / "site.toml"), "--out", str(out)]) == 0
     line = capsys.readouterr().out.strip().splitlines()[-1]

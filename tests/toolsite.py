@@ -1,0 +1,48 @@
+"""A small site folder (site.toml + content/) in tmp, for the editors' tools tests."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from textwrap import dedent
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_site(tmp: Path, articles: dict[str, str] | None = None, stats_page: bool | None = None) -> Path:
+    """tmp/site.toml (the project's own) and tmp/content/ with `articles` (rel path → text)."""
+    config = (ROOT / "site.toml").read_text(encoding="utf-8")
+    if stats_page is not None:
+        config = config.replace("page = true", f"page = {'true' if stats_page else 'false'}")
+    (tmp / "site.toml").write_text(config, encoding="utf-8")
+    (tmp / "content").mkdir(exist_ok=True)
+    for rel, text in (articles or {}).items():
+        write(tmp / "content" / rel, text)
+    return tmp
+
+
+def write(path: Path, text) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def article(title: str, date: str, body: str = "正文第一段。", **fields) -> str:
+    extra = "".join(f"{k}: {v}\n" for k, v in fields.items())
+    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n\n{body}\n"
+
+
+def run(site: Path, *argv: str) -> subprocess.CompletedProcess:
+    """`python build.py ARGS` as an editor runs it: cwd is the site folder."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *argv], cwd=site, capture_output=True,
+                          text=True, encoding="utf-8", env=env, timeout=120)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in folder.rglob("*")}
