@@ -17,13 +17,14 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARTICLE = "grassroots/2025/xinneike-zhutidangri-2025/index.html"      # a photo report with a cover
 LINKED_ARTICLE = "outreach/2025/dongqiao-shequ-zoufang/index.html"   # has a link in its body
+TABLE_ARTICLE = "grassroots/2024/zhibu-huanjie/index.html"           # has a table (headers, scrollable region)
 MODES = {"normal": {}, "care": {"dj-care": "1"}, "xl": {"dj-font": "xl"}, "care-xl": {"dj-care": "1", "dj-font": "xl"}}
 
 
 def _pages(site: Path) -> dict[str, str]:
     tag = sorted(p.relative_to(site).as_posix() for p in site.glob("tags/*/index.html"))[0]
     return {"home": "index.html", "listing": "news/index.html", "article": ARTICLE, "tag": tag,
-            "archive": "archives/index.html", "404": "404.html"}
+            "archive": "archives/index.html", "404": "404.html", "table": TABLE_ARTICLE}
 
 
 @pytest.fixture(scope="module")
