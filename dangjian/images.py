@@ -28,6 +28,8 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+# Camera formats that carry EXIF/GPS but that we do not convert: never published, the editor is told to save a JPG.
+WITHHELD_SUFFIXES = {".heic", ".heif", ".avif", ".tif", ".tiff", ".dng", ".cr2", ".nef", ".arw", ".raw"}
 WIDTHS = (480, 960, 1440)
 FORMATS = ("webp", "jpg")           # the first is offered via <source>, the last is the <img> fallback
 WEBP_QUALITY = 80
@@ -39,6 +41,10 @@ SETTINGS = f"v1:{WIDTHS}:{FORMATS}:{WEBP_QUALITY}:{JPEG_QUALITY}"
 
 def is_image(rel: str) -> bool:
     return posixpath.splitext(rel)[1].lower() in IMAGE_SUFFIXES
+
+
+def is_withheld(rel: str) -> bool:
+    return posixpath.splitext(rel)[1].lower() in WITHHELD_SUFFIXES
 
 
 def variant_widths(width: int) -> tuple[int, ...]:

@@ -127,7 +127,8 @@ def build(options: Options) -> Result:
     _check_output_folder(options)
     for page in pages:
         writer.reserve(page.path, page.title)
-    plain_assets = [rel for rel in g.assets if not img.is_image(rel)]    # originals of photos are never published
+    # Originals of photos are never published, nor camera formats we cannot strip of GPS data.
+    plain_assets = [rel for rel in g.assets if not img.is_image(rel) and not img.is_withheld(rel)]
     variants = list(_variants(g))
     for rel in plain_assets:
         writer.reserve(g.urls.asset(rel) or rel, f"content/{rel}")
@@ -210,6 +211,10 @@ def image_cache_folder(options: Options) -> Path:
 def _inspect_images(content: Path, assets: list[str], cache: img.ImageCache, report: Report) -> dict[str, img.Source]:
     found = {}
     for rel in assets:
+        if img.is_withheld(rel):
+            report.warn(content / rel, None, f"不支持这种图片格式，未发布：{rel}（这类照片常带拍摄地点等信息）",
+                        "用看图软件或手机把它另存为 JPG，再在正文中引用 .jpg 文件")
+            continue
         if not img.is_image(rel):
             continue
         try:

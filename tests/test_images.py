@@ -195,3 +195,13 @@ def test_caption_from_title_and_editor_srcset_is_dropped(tmp_path: Path):
 def test_variant_widths_never_upscale(width, expected):
     from dangjian.images import variant_widths
     assert variant_widths(width) == expected
+
+
+def test_camera_formats_we_cannot_clean_are_not_published(tmp_path: Path):
+    # An iPhone HEIC or a TIFF carries the same GPS EXIF; copied verbatim it would leak it.
+    content, options = _site(tmp_path)
+    heic = content / "news/2025/images/iphone.HEIC"
+    heic.write_bytes(b"\x00\x00\x00\x18ftypheic" + b"Exif\x00\x00GPS" * 10)
+    result = build(options)
+    assert any("iphone.HEIC" in p.message and "JPG" in p.hint for p in result.warnings)
+    assert not list(options.out.rglob("iphone*"))
