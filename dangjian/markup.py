@@ -25,16 +25,34 @@ from .model import Body
 
 LinkRewriter = Callable[[str, str], str | None]   # (attribute, value) -> new value or None to drop
 
+
+@dataclass(frozen=True)
+class ImageRef:
+    """What the pipeline knows about a processed image; URLs are already relative to the page."""
+
+    srcset: str                                   # fallback format, for the <img>
+    sources: tuple[tuple[str, str], ...]          # (MIME type, srcset) offered first through <picture>
+    width: int
+    height: int
+
+
+ImageResolver = Callable[[str], ImageRef | None]  # the image's src as written -> its variants, or None
+# The article column: at most about 760 px wide (the theme's --measure), the screen width less margins on phones.
+IMAGE_SIZES = "(min-width: 48rem) 760px, calc(100vw - 2rem)"
+CAPTION_PREFIXES = ("图：", "图:")
+
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del", "ins",
     "sub", "sup", "mark", "small", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead",
     "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col", "a", "img", "figure", "figcaption",
     "pre", "code", "span", "div", "abbr", "kbd", "q", "cite", "time", "section", "details", "summary",
+    "picture", "source",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href"},
-    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes"},
+    "source": {"srcset", "sizes", "type"},
     "th": {"colspan", "rowspan", "scope", "style"},
     "td": {"colspan", "rowspan", "style"},
     "ol": {"start", "type"},
@@ -61,31 +79,74 @@ class _BodyTree(Treeprocessor):
         new_level = {lvl: min(2 + i, 6) for i, lvl in enumerate(levels)}
         for h in headings:
             h.tag = f"h{new_level[int(h.tag[1])]}"
-        first_image = True
         for parent in list(root.iter()):
-            for i, child in enumerate(list(parent)):
+            children = list(parent)
+            for i, child in enumerate(children):
                 if child.tag == "table":
                     wrap = etree.Element("div", {"class": "table-wrap", "role": "region",
                                                  "tabindex": "0", "aria-label": "表格"})
+                    index = list(parent).index(child)
                     parent.remove(child)
                     wrap.append(child)
-                    parent.insert(i, wrap)
+                    parent.insert(index, wrap)
                 elif child.tag == "p" and len(child) == 1 and child[0].tag == "img" \
-                        and not (child.text or "").strip() and not (child[0].tail or "").strip():
-                    img = child[0]
-                    child.tag = "figure"
-                    caption = img.get("title")
-                    if caption:
-                        img.attrib.pop("title")
-                        cap = etree.SubElement(child, "figcaption")
-                        cap.text = caption
-        for img in root.iter("img"):
+                        and not (child.text or "").strip():
+                    self._figure(parent, child, children[i + 1] if i + 1 < len(children) else None)
+        resolve = getattr(self.md, "resolve_image", None)
+        parents = {c: p for p in root.iter() for c in p}
+        for n, img in enumerate(list(root.iter("img"))):
             img.set("decoding", "async")
-            if not first_image:
+            if n:                      # the first image may be the page's largest paint: load it at once
                 img.set("loading", "lazy")
-            first_image = False
             if not img.get("alt", "").strip():
                 self.md.missing_alt.append(img.get("src", ""))
+            ref = resolve(img.get("src", "")) if resolve else None
+            if ref is not None:
+                self._picture(parents[img], img, ref)
+
+    def _figure(self, parent: etree.Element, para: etree.Element, following: etree.Element | None) -> None:
+        """A paragraph holding only an image becomes a figure; its caption is the image title or a 图： line."""
+        img = para[0]
+        tail = (img.tail or "").strip()
+        caption: etree.Element | None = None
+        if tail.startswith(CAPTION_PREFIXES):            # "![…](a.jpg)\n图：…" in one paragraph
+            caption = etree.Element("figcaption")
+            caption.text = tail[2:].strip()
+            img.tail = None
+        elif tail:
+            return
+        elif following is not None and following.tag == "p" \
+                and (following.text or "").lstrip().startswith(CAPTION_PREFIXES):
+            caption = following                           # the 图： line as the next paragraph
+            caption.tag = "figcaption"
+            caption.text = caption.text.lstrip()[2:].lstrip()
+            tail_of = caption.tail
+            parent.remove(caption)
+            caption.tail = tail_of
+        para.tag = "figure"
+        title = img.attrib.pop("title", None)
+        if caption is None and title:
+            caption = etree.Element("figcaption")
+            caption.text = title
+        if caption is not None:
+            para.append(caption)
+
+    def _picture(self, parent: etree.Element, img: etree.Element, ref: ImageRef) -> None:
+        """<img> → <picture><source type=webp srcset><img srcset width height></picture>."""
+        picture = etree.Element("picture")
+        for mime, srcset in ref.sources:
+            etree.SubElement(picture, "source", {"type": mime, "srcset": srcset, "sizes": IMAGE_SIZES})
+            self.md.srcsets.add(srcset)
+        img.set("srcset", ref.srcset)
+        img.set("sizes", IMAGE_SIZES)
+        img.set("width", str(ref.width))
+        img.set("height", str(ref.height))
+        self.md.srcsets.add(ref.srcset)
+        index = list(parent).index(img)
+        picture.tail, img.tail = img.tail, None
+        parent.remove(img)
+        picture.append(img)
+        parent.insert(index, picture)
 
 
 class _BodyExtension(Extension):
@@ -111,6 +172,8 @@ class Markup:
                                "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处"}},
             output_format="html")
         self.md.missing_alt = []
+        self.md.srcsets = set()
+        self.md.resolve_image = None
         self._rewrite: LinkRewriter | None = None
         tags = set(ALLOWED_TAGS)
         attributes = {k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()}
@@ -131,14 +194,23 @@ class Markup:
             ok = urlsplit(value).scheme == "https" and any(
                 host == h or host.endswith("." + h) for h in self.iframe_hosts)
             return value if ok else None
+        if attribute == "srcset":             # only the ones the pipeline made, never an editor's own
+            return value if value in self.md.srcsets else None
         if attribute in ("href", "src") and self._rewrite is not None:
             return self._rewrite(attribute, value)
         return value
 
-    def convert(self, text: str, summary: str = "", rewrite: LinkRewriter | None = None) -> Rendered:
+    def convert(self, text: str, summary: str = "", rewrite: LinkRewriter | None = None,
+                images: ImageResolver | None = None) -> Rendered:
+        """`rewrite` maps links and sources; `images` gives the resized variants of an image (both from the pipeline)."""
         self.md.reset()
         self.md.missing_alt = []
-        raw_html = self.md.convert(text)
+        self.md.srcsets = set()
+        self.md.resolve_image = images
+        try:
+            raw_html = self.md.convert(text)
+        finally:
+            self.md.resolve_image = None
         toc = tuple((t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens))
         self._rewrite = rewrite
         try:

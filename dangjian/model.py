@@ -36,6 +36,15 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A processed image (made by images.py via the pipeline): its output path and pixel size."""
+
+    path: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class Article:
     key: str                      # the source path below content/, unique
     title: str
@@ -52,6 +61,7 @@ class Article:
     draft: bool = False
     cover: str = ""
     updated: datetime | None = None
+    cover_image: Picture | None = None     # the cover, resized, for share metadata
 
     @property
     def html(self) -> str:
@@ -139,11 +149,14 @@ def _sort_key(article: Article):
     return (-article.date.timestamp(), article.key)
 
 
-def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body]) -> Site:
+def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body],
+               covers: dict[str, Picture] | None = None) -> Site:
     categories = tuple(Category(c.slug, c.name, c.description, c.order)
                        for c in sorted(config.categories, key=lambda c: (c.order, config.categories.index(c))))
     cat_by_slug = {c.slug: c for c in categories}
-    articles = sorted((_article(src, cat_by_slug[src.category], bodies[src.rel]) for src in sources), key=_sort_key)
+    covers = covers or {}
+    articles = sorted((_article(src, cat_by_slug[src.category], bodies[src.rel], covers.get(src.rel))
+                       for src in sources), key=_sort_key)
     by_category: dict[str, list[Article]] = {c.slug: [] for c in categories}
     for art in articles:
         by_category[art.category.slug].append(art)
@@ -165,12 +178,12 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
     )
 
 
-def _article(src: Source, category: Category, body: Body) -> Article:
+def _article(src: Source, category: Category, body: Body, cover: Picture | None = None) -> Article:
     return Article(
         key=src.rel, title=src.title, date=src.date, has_time=src.has_time, category=category,
         source=src.source, authors=src.authors, editor=src.editor, tags=src.tags,
         summary=src.summary or body.summary, body=body, pinned=src.pinned, draft=src.draft,
-        cover=src.cover, updated=src.updated)
+        cover=src.cover, updated=src.updated, cover_image=cover)
 
 
 def _terms(kind, articles, names_of) -> tuple[Term, ...]:

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import images as img
 from .config import SiteConfig, load_config
 from .content import Source, load_all
 from .errors import Report
-from .markup import Markup
-from .model import Body, Site, build_site
+from .markup import ImageRef, Markup
+from .model import Body, Picture, Site, build_site
 from .output import Writer
 from .pages import Page, plan
 from . import stats
@@ -51,6 +52,9 @@ class Gathered:
     skipped_drafts: int = 0
     skipped_future: int = 0
     loaded: list[Source] = field(default_factory=list)   # every valid article, drafts and future ones too
+    images: dict[str, img.Source] = field(default_factory=dict)     # the assets published as resized variants
+    covers: dict[str, Picture] = field(default_factory=dict)        # article rel → its cover for share metadata
+    image_cache: img.ImageCache | None = None
 
 
 @dataclass
@@ -61,6 +65,8 @@ class Result:
     written: int = 0
     unchanged: int = 0
     warnings: list = field(default_factory=list)
+    images_processed: int = 0
+    images_cached: int = 0
 
 
 def gather(options: Options) -> Gathered:
@@ -93,13 +99,15 @@ def collect(options: Options) -> Gathered:
     urls = Urls(config, published, report)
     assets = _assets(options.content)
     asset_set = set(assets)
+    cache = img.ImageCache(image_cache_folder(options))
+    images = _inspect_images(options.content, assets, cache, report)
     markup = Markup(config.summary_length, config.iframe_hosts)
-    bodies = {}
+    bodies, covers = {}, {}
     for src in published:
         if src.rel not in urls.articles:
             continue
-        rewrite = _rewriter(src, urls, asset_set, report)
-        rendered = markup.convert(src.body, src.summary, rewrite)
+        rewrite = _rewriter(src, urls, asset_set, report, images)
+        rendered = markup.convert(src.body, src.summary, rewrite, _image_resolver(src, urls, images))
         for missing in rendered.missing_alt:
             line = _line_of(src, missing)
             report.warn(src.path, line, f"图片缺少替代文字（alt）：{missing}",
@@ -110,15 +118,19 @@ def collect(options: Options) -> Gathered:
             line = src.lines.get("cover", 1)
             report.warn(src.path, line, f"封面图片不存在：{src.cover}", "检查 cover 的文件名和路径（相对于文章文件）",
                         _source_line(src, line), field="cover", code="missing-cover")
+        cover = images.get(_target(src, src.cover)) if src.cover else None
+        if cover is not None:
+            covers[src.rel] = Picture(urls.image_variant(cover.rel, cover.share_width, img.FORMATS[-1]),
+                                      cover.share_width, cover.height_at(cover.share_width))
         bodies[src.rel] = rendered.body
     return Gathered(config, [s for s in published if s.rel in bodies], bodies, urls, assets, report,
-                    drafts, future, sources)
+                    drafts, future, sources, images, covers, cache)
 
 
 def build(options: Options) -> Result:
     started = time.perf_counter()
     g = gather(options)
-    site = build_site(g.config, g.sources, g.bodies)
+    site = build_site(g.config, g.sources, g.bodies, g.covers)
     for kind, terms in (("tag", site.tags), ("source", site.sources), ("author", site.authors)):
         g.urls.assign_terms(kind, terms)
     pages = list(plan(site, g.urls))
@@ -128,24 +140,40 @@ def build(options: Options) -> Result:
     _check_output_folder(options)
     for page in pages:
         writer.reserve(page.path, page.title)
-    for rel in g.assets:
+    # Originals of photos are never published, nor camera formats we cannot strip of GPS data.
+    plain_assets = [rel for rel in g.assets if not img.is_image(rel) and not img.is_withheld(rel)]
+    variants = list(_variants(g))
+    for rel in plain_assets:
         writer.reserve(g.urls.asset(rel) or rel, f"content/{rel}")
+    for path, source, _, _ in variants:
+        writer.reserve(path, f"content/{source.rel}")
     statics = _static_files(options)
     for rel in statics:
         writer.reserve(f"static/{rel}", f"static/{rel}")
+    if "favicon.ico" in statics:         # browsers and audits ask for /favicon.ico when served at the host root
+        writer.reserve("favicon.ico", "static/favicon.ico")
     writer.reserve(MARKER, "marker")
     renderer = Renderer(site, g.urls, options.templates)
     with writer:
         for page in pages:
             writer.write(page.path, renderer.render(page))
-        for rel in g.assets:
-            writer.copy(rel, options.content / rel)
+        for rel in plain_assets:
+            writer.copy(g.urls.asset(rel) or rel, options.content / rel)
+        for path, source, width, fmt in variants:
+            writer.write(path, g.image_cache.variant(source, width, fmt))
         for rel, src in statics.items():
             writer.copy(f"static/{rel}", src)
+        if "favicon.ico" in statics:
+            writer.copy("favicon.ico", statics["favicon.ico"])
         writer.write(MARKER, b"Generated by dangjian; this folder is replaced on every build.\n")
         writer.commit()
+    image_stats = g.image_cache.stats
+    if g.images:
+        log.info("图片：%d 张，新处理 %d 张，%d 张未变（使用缓存）", len(g.images), image_stats.processed,
+                 image_stats.cached)
     return Result(len(site.articles), len(pages), time.perf_counter() - started,
-                  writer.stats.written, writer.stats.unchanged, g.report.warnings)
+                  writer.stats.written, writer.stats.unchanged, g.report.warnings,
+                  image_stats.processed, image_stats.cached)
 
 
 def check(options: Options) -> Gathered:
@@ -189,11 +217,70 @@ def _static_files(options: Options) -> dict[str, Path]:
     return files
 
 
-def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report):
+def image_cache_folder(options: Options) -> Path:
+    """Processed images are kept beside the output folder, in .cache/images/ (git-ignored)."""
+    return options.out.resolve().parent / ".cache" / "images"
+
+
+def _inspect_images(content: Path, assets: list[str], cache: img.ImageCache, report: Report) -> dict[str, img.Source]:
+    found = {}
+    for rel in assets:
+        if img.is_withheld(rel):
+            report.warn(content / rel, None, f"不支持这种图片格式，未发布：{rel}（这类照片常带拍摄地点等信息）",
+                        "用看图软件或手机把它另存为 JPG，再在正文中引用 .jpg 文件")
+            continue
+        if not img.is_image(rel):
+            continue
+        try:
+            found[rel] = cache.inspect(rel, content / rel)
+        except ValueError as exc:
+            # Not published at all: a file we cannot decode might still carry GPS data.
+            report.warn(content / rel, None, f"图片无法读取，未发布：{rel}（{exc}）",
+                        "用看图软件打开检查；可另存为 JPG 或 PNG 后替换")
+    return found
+
+
+def _variants(g: Gathered):
+    """(output path, source, width, format) of every resized copy of every published image."""
+    for rel, source in g.images.items():
+        for width in source.widths:
+            for fmt in img.FORMATS:
+                yield g.urls.image_variant(rel, width, fmt) or rel, source, width, fmt
+
+
+def _target(src: Source, value: str) -> str:
+    """The content path that a link written in `src` points to (query and fragment dropped)."""
+    path = value.strip().partition("#")[0].partition("?")[0]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(src.rel), _unquote(path)))
+
+
+def _image_resolver(src: Source, urls: Urls, images: dict[str, img.Source]):
+    """For markup: the resized variants of an image written in `src`, as srcsets relative to its page."""
+    page = urls.articles[src.rel]
+
+    def resolve(value: str) -> ImageRef | None:
+        value = value.strip()
+        if not value or value.startswith(("#", "/", "//", "data:")) or ":" in value.split("/")[0]:
+            return None
+        source = images.get(_target(src, value))
+        if source is None:
+            return None
+
+        def srcset(fmt: str) -> str:
+            return ", ".join(f"{quote(relative(page, urls.image_variant(source.rel, w, fmt)))} {w}w"
+                             for w in source.widths)
+        return ImageRef(srcset(img.FORMATS[-1]), tuple((f"image/{f}", srcset(f)) for f in img.FORMATS[:-1]),
+                        source.widths[-1], source.height_at(source.widths[-1]))
+
+    return resolve
+
+
+def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report, images: dict[str, img.Source] | None = None):
     """Turn links written relative to the Markdown file into links relative to its page."""
     page = urls.articles[src.rel]
     folder = posixpath.dirname(src.rel)
     content = src.path.parents[src.rel.count("/")]
+    images = images or {}
 
     def rewrite(attribute: str, value: str) -> str | None:
         value = value.strip()
@@ -218,6 +305,9 @@ def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report):
                                 code="broken-link")
                 return None
             return relative(page, dest) + ("#" + fragment if fragment else "")
+        if target in images:           # the original is not published: point at a resized copy
+            source = images[target]
+            return relative(page, urls.image_variant(target, source.share_width, img.FORMATS[-1])) + suffix
         if target in assets:
             return relative(page, urls.asset(target) or target) + suffix
         line = _line_of(src, path)
@@ -232,6 +322,12 @@ def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report):
 def _unquote(path: str) -> str:
     from urllib.parse import unquote
     return unquote(path)
+
+
+def quote(path: str) -> str:
+    """Percent-encode a URL path for srcset, where a space or comma would split the list."""
+    from urllib.parse import quote as _quote
+    return _quote(path, safe="/")
 
 
 def _line_of(src: Source, needle: str) -> int:

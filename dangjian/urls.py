@@ -177,3 +177,10 @@ class Urls:
     def asset(self, content_rel: str) -> str | None:
         """Output path of a file beside the articles: the same place below the output."""
         return content_rel if is_safe(content_rel) else None
+
+    @staticmethod
+    def image_variant(content_rel: str, width: int, fmt: str) -> str | None:
+        """Output path of one resized copy of an image: images/a.jpg → images/a-960w.webp."""
+        stem, _ = posixpath.splitext(content_rel)
+        path = f"{stem}-{width}w.{fmt}"
+        return path if is_safe(path) else None

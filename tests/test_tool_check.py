@@ -91,7 +91,7 @@ def test_clean_site_passes_with_info_only(tmp_path, monkeypatch, capsys):
     make_site(tmp_path, {
         "news/2024/a.md": article("甲", "2024-03-05", "见[另一篇](../2023/b.md)。\n\n![会场](images/p.png)",
                                   cover="images/p.png"),
-        "news/2024/images/p.png": b"\x89PNG\r\n\x1a\n",
+        "news/2024/images/p.png": _tiny_png(),
         "news/2023/b.md": article("乙", "2023-03-05"),
         "news/2024/d.md": article("丙", "2024-03-05", draft="true"),
     })
@@ -164,3 +164,13 @@ def test_sample_site_passes_check():
     result = run(ROOT, "check", "--format", "json")
     assert result.returncode == 0, result.stdout
     assert {f["severity"] for f in json.loads(result.stdout)} <= {"info"}
+
+
+def _tiny_png() -> bytes:
+    """A real, readable PNG (the build processes images, so a fake header would be a warning)."""
+    import io
+
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (176, 28, 28)).save(buffer, "PNG")
+    return buffer.getvalue()
