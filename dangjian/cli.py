@@ -42,6 +42,8 @@ def make_parser() -> argparse.ArgumentParser:
     p_build = sub.add_parser("build", help="生成网站（默认）")
     _common(p_build)
     p_build.add_argument("--out", type=Path, default=Path("site"), help="输出文件夹（默认 site）")
+    p_build.add_argument("--no-search", dest="search", action="store_false",
+                         help="不生成搜索索引（预览更快；搜索页将不可用）")
     p_check = sub.add_parser("check", help="只检查内容，不生成文件")
     _common(p_check)
     return parser
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(args)
     options = Options(content=args.content, templates=args.templates, config=args.config,
                       drafts=args.drafts, future=args.future, strict=args.strict,
-                      out=getattr(args, "out", Path("site")))
+                      out=getattr(args, "out", Path("site")), search=getattr(args, "search", True))
     try:
         if args.command == "check":
             gathered = check(options)
