@@ -35,6 +35,8 @@ def make_parser() -> argparse.ArgumentParser:
     p_build = sub.add_parser("build", help="生成网站（默认）")
     _common(p_build)
     p_build.add_argument("--out", type=Path, default=Path("site"), help="输出文件夹（默认 site）")
+    p_build.add_argument("--no-search", dest="search", action="store_false",
+                         help="不生成搜索索引（预览更快；搜索页将不可用）")
     p_check = sub.add_parser("check", help="只检查内容（含链接、图片、封面），不生成文件")
     _common(p_check)
     p_check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text；json 供自动检查用）")
@@ -109,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(content=args.content, templates=getattr(args, "templates", Path("templates")),
                       config=args.config, drafts=getattr(args, "drafts", False),
                       future=getattr(args, "future", False), strict=getattr(args, "strict", False),
-                      out=getattr(args, "out", None) or Path("site"))
+                      out=getattr(args, "out", None) or Path("site"), search=getattr(args, "search", True))
     try:
         if args.command in TOOLS:
             return TOOLS[args.command](args, options)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .model import Article, Category, Month, Site, Term, Year
-from .urls import HOME, NOT_FOUND, Urls
+from .urls import HOME, NOT_FOUND, SEARCH, Urls
 
 KIND_LABELS = {"tag": "标签", "source": "来源", "author": "作者"}
 
@@ -100,6 +100,8 @@ def plan(site: Site, urls: Urls) -> Iterator[Page]:
         for term in terms:
             yield from _paged(site, urls, term, term.articles, kind, f"{label}：{term.name}", (top, home, index),
                               f"{label}为“{term.name}”的文章")
+    yield Page(SEARCH, "search.html", "search", "搜索", (top, home, Crumb("搜索")),
+               description=f"搜索{config.section}的全部文章")
     yield Page(NOT_FOUND, "404.html", "404", "页面未找到", (top, home, Crumb("页面未找到")))
     yield Page(urls.feed(), "atom.xml", "feed", config.title, articles=site.articles[:config.feed_entries])
     for cat in site.categories:
