@@ -52,7 +52,7 @@ def test_new_file_builds_cleanly(site, capsys):
     assert rel.startswith("content/grassroots/2025/")
     assert main(["build", "--out", "site", "--strict", "-q"]) == 0
     page = site / "site/grassroots/2025" / Path(rel).stem / "index.html"
-    assert "<h1>专题报道: 我院开展&#34;党员先锋岗&#34;义诊</h1>" in page.read_text(encoding="utf-8")
+    assert ">专题报道: 我院开展&#34;党员先锋岗&#34;义诊</h1>" in page.read_text(encoding="utf-8")
 
 
 def test_new_defaults_to_today_in_the_site_time_zone(site, capsys):
