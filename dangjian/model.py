@@ -133,6 +133,14 @@ class Site:
     def related(self, article: Article) -> tuple[Article, ...]:
         return self._related.get(article.key, ())
 
+    def term(self, kind: str, name: str) -> Term | None:
+        """The tag, source or author called `name` (templates link an article's terms through this)."""
+        index = self.__dict__.get("_term_index")
+        if index is None:   # built on first use: a dict instead of a scan per link
+            index = {(t.kind, t.name): t for terms in (self.tags, self.sources, self.authors) for t in terms}
+            object.__setattr__(self, "_term_index", index)
+        return index.get((kind, name))
+
 
 def _sort_key(article: Article):
     # Newest first; ties broken by key so every build orders alike.

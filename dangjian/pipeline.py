@@ -5,6 +5,7 @@ written until the whole site has been planned and every output path checked.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import posixpath
 import time
@@ -12,13 +13,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import parallel
+from .cache import (ENGINE, BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats,
+                    pack_body, pack_source, scan, unpack_body, unpack_source)
 from .config import SiteConfig, load_config
-from .content import Source, load_all
+from .content import Source, load_file
+from .deps import Signer, template_facets
 from .errors import Report
 from .markup import Markup
-from .model import Body, Site, build_site
-from .output import Writer
+from .model import Body, build_site
+from .output import IncrementalWriter, Writer, recover
 from .pages import Page, plan
+from .progress import Progress, Silent
 from .render import THEME, Renderer
 from .urls import Urls, relative
 
@@ -37,6 +43,10 @@ class Options:
     future: bool = False
     strict: bool = False
     now: datetime | None = None
+    jobs: int = 0                        # worker processes; 0: one per core
+    cache: bool = True                   # keep and use the build cache (incremental builds)
+    cache_dir: Path | None = None        # default: .cache/build/<out name> beside the output folder
+    progress: Progress | None = None     # None: silent
 
 
 @dataclass
@@ -49,6 +59,7 @@ class Gathered:
     report: Report
     skipped_drafts: int = 0
     skipped_future: int = 0
+    memo: dict = field(default_factory=dict)    # what the build cache keeps of this gathering
 
 
 @dataclass
@@ -59,13 +70,67 @@ class Result:
     written: int = 0
     unchanged: int = 0
     warnings: list = field(default_factory=list)
+    rendered: int = 0
+    removed: int = 0
+    incremental: bool = False
 
 
-def gather(options: Options) -> Gathered:
-    """Load config and content, validate everything, render bodies; raise all errors together."""
+_CTX: dict = {}      # what forked workers inherit: set just before a parallel phase
+_T0 = [0.0]
+
+
+def _lap(label: str) -> None:
+    """Phase timings for `-v` (and for whoever profiles the next slow build)."""
+    now = time.perf_counter()
+    log.debug("  %-10s %.2f s", label, now - _T0[0])
+    _T0[0] = now
+
+
+def gather(options: Options, state: State | None = None, store: HtmlStore | None = None) -> Gathered:
+    """Load config and content, validate everything, render bodies; raise all errors together.
+
+    With a previous build's `state`, files whose stat or digest is unchanged are
+    not parsed again and bodies whose source and resolved links are unchanged
+    are not converted again; their problems are replayed so output is the same.
+    """
     report = Report(root=Path.cwd())
     config = load_config(options.config, report)
-    sources = load_all(options.content, config, report)
+    progress = options.progress or Silent()
+    jobs = options.jobs or parallel.default_jobs()
+    if not options.content.is_dir():
+        report.error(options.content, None, "找不到内容文件夹", "请创建 content/ 文件夹或用 --content 指定")
+    files, assets = scan(options.content)
+    skey = repr((config.timezone, config.categories, str(options.content)))
+    old_sources = state.sources if state else {}
+    memo_sources: dict = {}
+    loaded: dict[str, tuple[Source | None, list]] = {}
+    todo = []
+    for rel, st in files:
+        entry = old_sources.get(rel)
+        if entry and entry[3] == skey and entry[0] == st.st_mtime_ns and entry[1] == st.st_size:
+            loaded[rel] = (unpack_source(entry[4], options.content), entry[5])
+            memo_sources[rel] = entry
+        else:
+            todo.append(rel)
+    _CTX.update(content=options.content, config=config, old=old_sources, skey=skey)
+    progress.phase("读取文章", len(todo))
+    scan_ns = time.time_ns()
+    stats = dict(files)
+    for rel, (src, problems, entry) in zip(todo, parallel.run(_load_one, todo, jobs, progress)):
+        loaded[rel] = (src, problems)
+        if entry is not None:
+            st = stats[rel]
+            # A file changed within the last seconds may change again unseen in the same
+            # timestamp tick: record it so that its bytes, not its stat, decide next time.
+            racy = st.st_mtime_ns >= scan_ns - 2_000_000_000
+            memo_sources[rel] = (-1 if racy else st.st_mtime_ns, st.st_size, *entry)
+    sources = []
+    _lap("读取文章")
+    for rel, _ in files:
+        src, problems = loaded[rel]
+        report.problems.extend(problems)
+        if src is not None:
+            sources.append(src)
     now = options.now or datetime.now(config.tz)
     published, drafts, future = [], 0, 0
     for src in sources:
@@ -77,42 +142,136 @@ def gather(options: Options) -> Gathered:
         else:
             published.append(src)
     urls = Urls(config, published, report)
-    assets = _assets(options.content)
     asset_set = set(assets)
-    markup = Markup(config.summary_length, config.iframe_hosts)
-    bodies = {}
-    for src in published:
+    mkey = repr((config.summary_length, config.iframe_hosts))
+    old_bodies = state.bodies if state else {}
+    memo_bodies: dict = {}
+    bodies, body_problems, hashes, convert = {}, {}, {}, []
+    for i, src in enumerate(published):
         if src.rel not in urls.articles:
             continue
-        rewrite = _rewriter(src, urls, asset_set, report)
-        rendered = markup.convert(src.body, src.summary, rewrite)
-        for missing in rendered.missing_alt:
-            line = _line_of(src, missing)
-            report.warn(src.path, line, f"图片缺少替代文字（alt）：{missing}",
-                        "在方括号里写上图片内容，例如 ![党员志愿者在门诊服务](images/a.jpg)",
-                        _source_line(src, line))
-        if src.cover and src.cover not in asset_set and posixpath.normpath(
-                posixpath.join(posixpath.dirname(src.rel), src.cover)) not in asset_set:
-            line = src.lines.get("cover", 1)
-            report.warn(src.path, line, f"封面图片不存在：{src.cover}", "检查 cover 的文件名和路径（相对于文章文件）",
-                        _source_line(src, line))
-        bodies[src.rel] = rendered.body
+        entry = old_bodies.get(src.rel)
+        if entry and store is not None and entry[0] == src.digest and entry[1] == mkey \
+                and _deps_hold(entry[2], src.rel, urls, asset_set):
+            bodies[src.rel] = unpack_body(entry[3], store)
+            body_problems[src.rel] = entry[4]
+            hashes[src.rel] = entry[3][4]
+            memo_bodies[src.rel] = entry
+            continue
+        if not src.body and src.digest:      # cached Source without its text: read it again
+            fresh = load_file(src.path, options.content, config, Report())
+            if fresh is not None:
+                published[i] = src = fresh
+        convert.append(src)
+    _CTX.update(urls=urls, assets=asset_set, markup=None, config=config)
+    progress.phase("转换正文", len(convert))
+    fresh_html = {}
+    for src, (body, problems, deps) in zip(convert, parallel.run(_convert_one, convert, jobs, progress)):
+        bodies[src.rel] = body
+        body_problems[src.rel] = problems
+        hashes[src.rel] = key = digest(body.html)
+        fresh_html[key] = body.html
+        memo_bodies[src.rel] = (src.digest, mkey, deps, pack_body(body, key), problems)
+    _lap("转换正文")
+    for src in published:
+        report.problems.extend(body_problems.get(src.rel, ()))
+        if src.body:        # the Markdown text is done with: free it before rendering (memory at 100k)
+            object.__setattr__(src, "body", "")
+    _CTX.clear()
     report.raise_errors(strict=options.strict)
     for problem in report.warnings:
         log.warning(problem.format(report.root))
+    memo = dict(sources=memo_sources, bodies=memo_bodies, hashes=hashes, fresh_html=fresh_html,
+                digests={s.rel: s.digest for s in published})
     return Gathered(config, [s for s in published if s.rel in bodies], bodies, urls, assets, report,
-                    drafts, future)
+                    drafts, future, memo)
+
+
+def _load_one(rel: str):
+    """Worker: parse one article file; reuse the cached parse when only its stat changed."""
+    content, config = _CTX["content"], _CTX["config"]
+    path = content / rel
+    old = _CTX["old"].get(rel)
+    if old is not None and old[3] == _CTX["skey"]:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = None
+        if raw is not None and hashlib.sha256(raw).hexdigest() == old[2]:
+            return unpack_source(old[4], content), old[5], old[2:]
+    local = Report(root=Path.cwd())
+    src = load_file(path, content, config, local)
+    if src is None or local.errors:
+        return src, local.problems, None
+    return src, local.problems, (src.digest, _CTX["skey"], pack_source(src), local.problems)
+
+
+def _convert_one(src: Source):
+    """Worker: Markdown → safe HTML for one article, with its problems and the links it resolved."""
+    if _CTX.get("markup") is None:
+        config = _CTX["config"]
+        _CTX["markup"] = Markup(config.summary_length, config.iframe_hosts)
+    urls, assets = _CTX["urls"], _CTX["assets"]
+    local = Report(root=Path.cwd())
+    deps: list[tuple] = [("self", src.rel, urls.articles[src.rel])]
+    rewrite = _rewriter(src, urls, assets, local, deps)
+    rendered = _CTX["markup"].convert(src.body, src.summary, rewrite)
+    for missing in rendered.missing_alt:
+        line = _line_of(src, missing)
+        local.warn(src.path, line, f"图片缺少替代文字（alt）：{missing}",
+                   "在方括号里写上图片内容，例如 ![党员志愿者在门诊服务](images/a.jpg)",
+                   _source_line(src, line))
+    if src.cover:
+        near = posixpath.normpath(posixpath.join(posixpath.dirname(src.rel), src.cover))
+        found = src.cover in assets or near in assets
+        deps += [("asset", src.cover, src.cover in assets), ("asset", near, near in assets)]
+        if not found:
+            line = src.lines.get("cover", 1)
+            local.warn(src.path, line, f"封面图片不存在：{src.cover}", "检查 cover 的文件名和路径（相对于文章文件）",
+                       _source_line(src, line))
+    return rendered.body, local.problems, tuple(deps)
+
+
+def _deps_hold(deps, rel: str, urls: Urls, assets: set[str]) -> bool:
+    """Do the links a cached body resolved still resolve the same way?"""
+    for kind, target, value in deps:
+        if kind == "asset":
+            if (target in assets) != value:
+                return False
+        elif urls.articles.get(target) != value:      # "self" and "md": an article's output path
+            return False
+    return True
 
 
 def build(options: Options) -> Result:
-    started = time.perf_counter()
-    g = gather(options)
+    started = _T0[0] = time.perf_counter()
+    cache = BuildCache(options.cache_dir or cache_dir_for(options.out)) if options.cache else None
+    state = None
+    if cache is not None:
+        if recover(cache.journal):
+            cache.discard()                 # the recorded output stats predate that update
+        state = cache.load(_options_key(options))
+    try:
+        return _build(options, cache, state, started)
+    except CacheCorrupt as exc:
+        log.warning("构建缓存已损坏，本次完整重建（%s）", exc)
+        cache.discard()
+        return _build(options, cache, None, started)
+    finally:
+        if cache is not None:
+            cache.html.close()
+
+
+def _build(options: Options, cache: BuildCache | None, state: State | None, started: float) -> Result:
+    g = gather(options, state, cache.html if cache else None)
     site = build_site(g.config, g.sources, g.bodies)
     for kind, terms in (("tag", site.tags), ("source", site.sources), ("author", site.authors)):
         g.urls.assign_terms(kind, terms)
     pages = list(plan(site, g.urls))
-    writer = Writer(options.out)
+    _lap("模型与规划")
     _check_output_folder(options)
+    incremental = state is not None and (options.out / MARKER).is_file()
+    writer = IncrementalWriter(options.out, cache.journal) if incremental else Writer(options.out)
     for page in pages:
         writer.reserve(page.path, page.title)
     for rel in g.assets:
@@ -122,17 +281,125 @@ def build(options: Options) -> Result:
         writer.reserve(f"static/{rel}", f"static/{rel}")
     writer.reserve(MARKER, "marker")
     renderer = Renderer(site, g.urls, options.templates)
+    sigs = {}
+    if cache is not None:
+        signer = Signer(site, g.urls, _global_key(renderer, g.config), template_facets(renderer.env),
+                        g.memo["digests"], g.memo["hashes"])
+        sigs = {page.path: signer.sign(page) for page in pages}
+    _lap("依赖签名")
+    copies = {g.urls.asset(rel) or rel: options.content / rel for rel in g.assets}
+    copies.update({f"static/{rel}": src for rel, src in statics.items()})
+    current = output_stats(options.out) if incremental else {}
     with writer:
-        for page in pages:
-            writer.write(page.path, renderer.render(page))
-        for rel in g.assets:
-            writer.copy(rel, options.content / rel)
-        for rel, src in statics.items():
-            writer.copy(f"static/{rel}", src)
+        todo = pages
+        if incremental:
+            todo = [p for p in pages if not _still_current(p.path, sigs[p.path], state, current)]
+            for _ in range(len(pages) - len(todo)):
+                writer.keep("")
+            if cache is not None:
+                cache.html.prefetch([a.body for p in todo for a in ((p.article,) if p.article else ()) + p.articles])
+        _render_all(writer, renderer, todo, options)
+        _lap(f"生成 {len(todo)} 页")
+        for path, src in copies.items():
+            if incremental and _copy_current(path, src, state, current):
+                writer.keep(path)
+            else:
+                writer.copy(path, src)
         writer.write(MARKER, b"Generated by dangjian; this folder is replaced on every build.\n")
+        if incremental:
+            for path in current:
+                writer.remove(path)
         writer.commit()
+    _lap("写入")
+    if cache is not None:
+        _save(cache, options, g, sigs, copies, writer, current if incremental else None)
+        _lap("保存缓存")
     return Result(len(site.articles), len(pages), time.perf_counter() - started,
-                  writer.stats.written, writer.stats.unchanged, g.report.warnings)
+                  writer.stats.written, writer.stats.unchanged, g.report.warnings,
+                  rendered=len(todo), removed=len(getattr(writer, "removed", ())), incremental=incremental)
+
+
+def _still_current(path: str, sig: str, state: State, current: dict) -> bool:
+    """Same inputs as last time, and the published file is the one that build wrote."""
+    return state.pages.get(path) == sig and path in current and current[path] == state.outputs.get(path)
+
+
+def _copy_current(path: str, src: Path, state: State, current: dict) -> bool:
+    try:
+        st = src.stat()
+    except OSError:
+        return False
+    return state.copies.get(path) == (str(src), st.st_size, st.st_mtime_ns) and path in current \
+        and current[path] == state.outputs.get(path)
+
+
+def _render_all(writer, renderer: Renderer, pages: list[Page], options: Options) -> None:
+    """Render and stage pages, over worker processes when there are many."""
+    progress = options.progress or Silent()
+    progress.phase("生成页面", len(pages))
+    before = (writer.stats.written, writer.stats.unchanged, len(getattr(writer, "changed", ())))
+    _CTX.update(writer=writer, renderer=renderer)
+    try:
+        flags = parallel.run(_render_one, pages, options.jobs or parallel.default_jobs(), progress, 32)
+    finally:
+        _CTX.clear()
+    progress.close()
+    # Workers staged the files; the counts are rebuilt here from what each reported.
+    writer.stats.written = before[0] + sum(flags)
+    writer.stats.unchanged = before[1] + len(flags) - sum(flags)
+    if hasattr(writer, "changed"):
+        writer.changed[before[2]:] = [p.path for p, wrote in zip(pages, flags) if wrote]
+
+
+def _render_one(page: Page) -> bool:
+    return _CTX["writer"].write(page.path, _CTX["renderer"].render(page))
+
+
+def _options_key(options: Options) -> tuple:
+    return (str(options.content.resolve()), str(options.content), str(options.config.resolve()),
+            str(options.templates.resolve()) if options.templates else "", str(options.static or ""),
+            options.drafts, options.future, str(options.out.resolve()))
+
+
+def _global_key(renderer: Renderer, config: SiteConfig) -> str:
+    """Engine, every template's text and the whole config: a change re-renders every page."""
+    env = renderer.env
+    parts = [ENGINE, repr(config), *env.loader.searchpath]
+    for name in env.list_templates():
+        try:
+            parts += [name, env.loader.get_source(env, name)[0]]
+        except Exception:      # noqa: BLE001 - an unreadable template fails at render time
+            parts.append(name)
+    return digest("\x1f".join(parts))
+
+
+def _save(cache: BuildCache, options: Options, g: Gathered, sigs: dict, copies: dict, writer,
+          current: dict | None) -> None:
+    """Record what this build saw and wrote (after the site was swapped in)."""
+    if current is None:
+        outputs = output_stats(options.out)
+    else:
+        outputs = dict(current)
+        for path in writer.removed:
+            outputs.pop(path, None)
+        for path in [*writer.changed, MARKER]:
+            try:
+                st = (options.out / path).stat()
+                outputs[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            except OSError:
+                outputs.pop(path, None)
+    copied = {}
+    for path, src in copies.items():
+        try:
+            st = src.stat()
+            copied[path] = (str(src), st.st_size, st.st_mtime_ns)
+        except OSError:
+            pass
+    for key, html in g.memo["fresh_html"].items():
+        cache.html.put(key, html)
+    cache.html.flush(set(g.memo["hashes"].values()))
+    cache.save(State(options=_options_key(options), sources=g.memo["sources"], bodies=g.memo["bodies"],
+                     pages=sigs, outputs=outputs, copies=copied))
 
 
 def check(options: Options) -> Gathered:
@@ -153,17 +420,6 @@ def _check_output_folder(options: Options) -> None:
         raise OutputError(f"输出文件夹 {options.out} 已存在且不是本工具生成的，拒绝覆盖 — 请换一个 --out 文件夹，或先手动删除它")
 
 
-def _assets(content: Path) -> list[str]:
-    if not content.is_dir():
-        return []
-    out = []
-    for path in sorted(content.rglob("*")):
-        rel = path.relative_to(content)
-        if path.is_file() and path.suffix.lower() != ".md" and not any(p.startswith((".", "_")) for p in rel.parts):
-            out.append(rel.as_posix())
-    return out
-
-
 def _static_files(options: Options) -> dict[str, Path]:
     """Theme static files, overridden file by file by the site's own static/ folder."""
     files = {}
@@ -176,8 +432,12 @@ def _static_files(options: Options) -> dict[str, Path]:
     return files
 
 
-def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report):
-    """Turn links written relative to the Markdown file into links relative to its page."""
+def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report, deps: list | None = None):
+    """Turn links written relative to the Markdown file into links relative to its page.
+
+    Every lookup is appended to `deps`, so a cached body is reused only while
+    its links still resolve the same way."""
+    deps = deps if deps is not None else []
     page = urls.articles[src.rel]
     folder = posixpath.dirname(src.rel)
 
@@ -193,6 +453,7 @@ def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report):
             return value
         if target.endswith(".md"):
             dest = urls.articles.get(target)
+            deps.append(("md", target, dest))
             if dest is None:
                 line = _line_of(src, path)
                 report.warn(src.path, line, f"链接的文章不存在或未发布：{path}",
@@ -200,6 +461,7 @@ def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report):
                             _source_line(src, line))
                 return None
             return relative(page, dest) + ("#" + fragment if fragment else "")
+        deps.append(("asset", target, target in assets))
         if target in assets:
             return relative(page, urls.asset(target) or target) + suffix
         line = _line_of(src, path)

@@ -34,6 +34,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,      # templates do not change during a build; skips a stat per include
         )
         self.env.globals.update(
             site=site, config=site.config, url=self._url, abs_url=self._abs_url, static=self._static,

@@ -1,0 +1,150 @@
+"""Page signatures: what each planned page's bytes depend on, as one hash.
+
+A page whose signature matches the last build's (and whose published file is
+untouched) is not rendered again. The signature covers the engine, every
+template, the config, the page's own fields and, for each article it shows,
+a "card" hash of that article's source file, body HTML and URL.
+
+Templates reach the site model through `site.<facet>`; the facets each kind of
+page is known to use are signed precisely (an article page: its neighbours,
+related articles and its terms' URLs). Any other facet a template (or one it
+includes or extends) uses makes that kind depend on the facet as a whole, so a
+customised template costs speed, never correctness.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable
+
+import jinja2
+import jinja2.meta
+
+from .model import Article, Category, Month, Site, Term, Year
+from .pages import Page, Pager
+from .urls import Urls
+
+# Facets each page kind's signature already covers.
+_COVERED = {"article": {"newer", "older", "related", "term"},
+            "home": {"pinned", "articles", "articles_in"},
+            "archives": {"years"}}
+_ALWAYS = {"categories", "config"}
+_GLOBALS = {"sitemap_entries": "articles", "updated": "articles"}
+
+
+def _h(parts: Iterable[str]) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def template_facets(env: jinja2.Environment) -> dict[str, set[str]]:
+    """For every template: the `site.` facets (and sensitive globals) used by it and what it pulls in."""
+    own: dict[str, set[str]] = {}
+    refs: dict[str, set[str]] = {}
+    for name in env.list_templates():
+        try:
+            source = env.loader.get_source(env, name)[0]
+            tokens = list(env.lex(source))
+            refs[name] = {r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r}
+        except jinja2.TemplateError:
+            own[name], refs[name] = {"*"}, set()    # broken: rendering will report it
+            continue
+        used = set()
+        for i, (_, kind, value) in enumerate(tokens):
+            if kind != "name":
+                continue
+            if value == "site":
+                nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+                after = tokens[i + 2] if i + 2 < len(tokens) else None
+                if nxt and nxt[2] == "." and after and after[1] == "name":
+                    used.add(after[2])
+                else:
+                    used.add("*")                  # the whole site handed on: depend on all of it
+            elif value in _GLOBALS:
+                used.add(_GLOBALS[value])
+        own[name] = used
+    closure: dict[str, set[str]] = {}
+    for name in own:
+        seen, todo, facets = set(), [name], set()
+        while todo:
+            t = todo.pop()
+            if t in seen:
+                continue
+            seen.add(t)
+            facets |= own.get(t, {"*"} if t not in own else set())
+            todo.extend(refs.get(t, ()))
+        closure[name] = facets
+    return closure
+
+
+class Signer:
+    def __init__(self, site: Site, urls: Urls, global_key: str, facets: dict[str, set[str]],
+                 digests: dict[str, str], html_hashes: dict[str, str]):
+        self.site, self.urls = site, urls
+        self.global_key = global_key
+        self.facets = facets
+        self.cards = {a.key: _h((a.key, digests[a.key], html_hashes[a.key], urls.article(a)))
+                      for a in site.articles}
+        self._whole: dict[str, str] = {}
+
+    # Whole-facet digests, computed once per build when some template needs them.
+    def whole(self, facet: str) -> str:
+        if facet not in self._whole:
+            if facet in ("tags", "sources", "authors", "term"):
+                value = _h(self._term(t, with_articles=True)
+                           for terms in (self.site.tags, self.site.sources, self.site.authors) for t in terms)
+            else:   # articles, pinned, years, neighbours, anything unknown: every article card
+                value = _h(self.cards[a.key] for a in self.site.articles)
+                if facet not in ("articles", "pinned", "years", "articles_in", "newer", "older", "related"):
+                    value = _h((value, self.whole("tags")))
+            self._whole[facet] = value
+        return self._whole[facet]
+
+    def _term(self, term: Term, with_articles: bool = False) -> str:
+        parts = [term.kind, term.name, self.urls.term(term), str(len(term.articles))]
+        if with_articles:
+            parts.extend(self.cards[a.key] for a in term.articles)
+        return _h(parts)
+
+    def _of(self, value) -> str:
+        if value is None:
+            return "-"
+        if isinstance(value, Article):
+            return self.cards[value.key]
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Category):
+            return "c:" + value.slug
+        if isinstance(value, Term):
+            return self._term(value)
+        if isinstance(value, Month):
+            return _h(["m", str(value.year), str(value.month), *(self.cards[a.key] for a in value.articles)])
+        if isinstance(value, Year):
+            return _h(["y", str(value.year), *(self._of(m) for m in value.months)])
+        if isinstance(value, Pager):
+            return _h(["p", self._of(value.target), str(value.number), str(value.count), str(value.total)])
+        if isinstance(value, (tuple, list)):
+            return _h(self._of(v) for v in value)
+        return repr(value)
+
+    def sign(self, page: Page) -> str:
+        site = self.site
+        parts = [self.global_key, page.path, page.template, page.kind, page.title, page.description,
+                 page.term_kind, self._of(tuple((c.label, self._of(c.target)) for c in page.crumbs)),
+                 self._of(page.article), self._of(page.articles), self._of(page.pager), self._of(page.category),
+                 self._of(page.term), self._of(page.terms), self._of(page.year), self._of(page.month)]
+        art = page.article
+        if art is not None and page.kind == "article":
+            parts += [self._of(site.newer(art)), self._of(site.older(art)), self._of(site.related(art))]
+            for kind, names in (("tag", art.tags), ("author", art.authors), ("source", (art.source,) if art.source else ())):
+                parts += [self._of(site.term(kind, name)) for name in names]
+        if page.kind == "home":
+            home = site.config.home
+            parts += [self._of(site.pinned[:home.pinned]), self._of(site.articles[:home.latest])]
+            parts += [self._of(site.articles_in(c)[:home.per_category]) for c in site.categories]
+        if page.kind == "archives":
+            parts += [f"{y.year}:{m.month}:{len(m.articles)}" for y in site.years for m in y.months]
+        if page.kind == "feed":
+            parts.append(site.articles[0].date.isoformat() if site.articles else "")
+        covered = _COVERED.get(page.kind, set()) | _ALWAYS
+        for facet in sorted(self.facets.get(page.template, {"*"}) - covered):
+            parts.append(self.whole(facet))
+        return _h(parts)
