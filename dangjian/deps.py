@@ -49,7 +49,7 @@ def template_facets(env: jinja2.Environment) -> dict[str, set[str]]:
             continue
         used = set()
         for i, (_, kind, value) in enumerate(tokens):
-            if kind != "name":
+            if kind != "name" or (i and tokens[i - 1][2] == "."):     # `x.site`, `article.updated`
                 continue
             if value == "site":
                 nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -84,6 +84,18 @@ class Signer:
         self.cards = {a.key: _h((a.key, digests[a.key], html_hashes[a.key], urls.article(a)))
                       for a in site.articles}
         self._whole: dict[str, str] = {}
+        self._teasers: dict[str, str] = {}
+
+    def teaser(self, art: Article | None) -> str:
+        """What a link to an article shows (neighbours, related): not its body."""
+        if art is None:
+            return "-"
+        t = self._teasers.get(art.key)
+        if t is None:
+            t = self._teasers[art.key] = _h((art.key, self.urls.article(art), repr((
+                art.title, art.date, art.has_time, art.category.slug, art.source, art.authors, art.tags,
+                art.summary, art.pinned, art.cover, art.updated))))
+        return t
 
     # Whole-facet digests, computed once per build when some template needs them.
     def whole(self, facet: str) -> str:
@@ -133,7 +145,8 @@ class Signer:
                  self._of(page.term), self._of(page.terms), self._of(page.year), self._of(page.month)]
         art = page.article
         if art is not None and page.kind == "article":
-            parts += [self._of(site.newer(art)), self._of(site.older(art)), self._of(site.related(art))]
+            parts += [self.teaser(site.newer(art)), self.teaser(site.older(art)),
+                      *(self.teaser(a) for a in site.related(art))]
             for kind, names in (("tag", art.tags), ("author", art.authors), ("source", (art.source,) if art.source else ())):
                 parts += [self._of(site.term(kind, name)) for name in names]
         if page.kind == "home":
