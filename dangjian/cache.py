@@ -37,8 +37,14 @@ class CacheCorrupt(Exception):
 
 
 def _engine_key() -> str:
-    """Version plus a hash of the engine's own code and default theme: any change invalidates."""
+    """Version plus a hash of the engine's own code and of the libraries that shape the output."""
+    from importlib import metadata
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for dist in ("jinja2", "markdown", "nh3", "pypinyin", "PyYAML", "MarkupSafe"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=?;".encode())
     here = Path(__file__).parent
     for path in sorted(here.glob("*.py")):
         h.update(path.name.encode())
@@ -61,8 +67,8 @@ def digest(data: bytes | str) -> str:
 
 
 # Article files ---------------------------------------------------------------
-def scan(content: Path) -> tuple[list[tuple[str, os.stat_result]], list[str]]:
-    """Article files (with their stat) and asset files below content/, in the
+def scan(content: Path) -> tuple[list[tuple[str, os.stat_result]], list[tuple[str, os.stat_result]]]:
+    """Article files and asset files below content/ with their stat, in the
     order `content.discover` and a sorted walk give; hidden names skipped."""
     articles, assets = [], []
     if not content.is_dir():
@@ -81,10 +87,10 @@ def scan(content: Path) -> tuple[list[tuple[str, os.stat_result]], list[str]]:
                     if entry.name.endswith(".md"):
                         articles.append((rel, entry.stat()))
                     if not entry.name.lower().endswith(".md"):
-                        assets.append(rel)
+                        assets.append((rel, entry.stat()))
     # Path objects sort part by part; so do these tuples.
     articles.sort(key=lambda item: item[0].split("/"))
-    assets.sort(key=lambda rel: rel.split("/"))
+    assets.sort(key=lambda item: item[0].split("/"))
     return articles, assets
 
 
@@ -146,6 +152,8 @@ class HtmlStore:
         if self._conn is None or self._pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # A disposable cache checked on every read: no need to wait for the disk.
+            self._conn.execute("PRAGMA synchronous = OFF")
             self._conn.execute("CREATE TABLE IF NOT EXISTS html (hash TEXT PRIMARY KEY, body TEXT NOT NULL)")
             self._pid = os.getpid()
         return self._conn
@@ -214,27 +222,80 @@ class State:
     pages: dict = field(default_factory=dict)     # output path -> signature
     outputs: dict = field(default_factory=dict)   # output path -> (size, mtime_ns, inode)
     copies: dict = field(default_factory=dict)    # output path -> (source path, size, mtime_ns)
+    slugs: dict = field(default_factory=dict)     # urls.SLUGS, so pypinyin need not load
+    related: dict = field(default_factory=dict)   # model.build_site's memo of related articles
+
+
+def tree_stats(*folders: Path) -> list[tuple[str, int, int]]:
+    """(path, size, mtime_ns) of every file below some small folders (templates, static)."""
+    rows = []
+    for folder in folders:
+        if folder and folder.is_dir():
+            for base, _, names in os.walk(folder):
+                for name in names:
+                    st = os.stat(os.path.join(base, name))
+                    rows.append((os.path.join(base, name), st.st_size, st.st_mtime_ns))
+    return sorted(rows)
+
+
+KEEP_IN_MEMORY = False          # serve turns this on
+_MEMORY: dict = {}
 
 
 class BuildCache:
     def __init__(self, folder: Path):
         self.folder = folder
+        self.quick = folder / "quick.pickle"
         self.index = folder / "state.pickle"
         self.journal = folder / "journal.json"
         self.html = HtmlStore(folder / "html.sqlite")
 
+    @staticmethod
+    def _read(path: Path):
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        # A long-running process (serve) keeps what it wrote last; the file's stat
+        # proves nobody else has replaced it since, so it need not be read again.
+        kept = _MEMORY.get(path)
+        if kept is not None and kept[0] == (st.st_size, st.st_mtime_ns, st.st_ino):
+            return kept[1]
+        raw = path.read_bytes()
+        head, check, payload = raw[:len(MAGIC)], raw[len(MAGIC):len(MAGIC) + 32], raw[len(MAGIC) + 32:]
+        if head != MAGIC or check != digest(payload).encode():
+            raise ValueError("checksum")
+        return pickle.loads(payload)
+
+    @staticmethod
+    def _write(path: Path, data) -> None:
+        payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
+        tmp.write_bytes(MAGIC + digest(payload).encode() + payload)
+        os.replace(tmp, path)
+        if KEEP_IN_MEMORY:
+            st = path.stat()
+            _MEMORY[path] = ((st.st_size, st.st_mtime_ns, st.st_ino), data)
+
+    def load_quick(self) -> dict | None:
+        """The no-change shortcut's record: inputs fingerprint, output stats, messages."""
+        try:
+            data = self._read(self.quick)
+            return data if isinstance(data, dict) and data.get("engine") == ENGINE else None
+        except Exception:              # noqa: BLE001 - the full path decides then
+            return None
+
+    def save_quick(self, data: dict) -> None:
+        self._write(self.quick, {**data, "engine": ENGINE})
+
     def load(self, options_key: tuple) -> State | None:
         """The previous build's state, or None when absent, damaged or made under other conditions."""
         try:
-            raw = self.index.read_bytes()
-        except OSError:
-            return None
-        try:
-            head, check, payload = raw[:len(MAGIC)], raw[len(MAGIC):len(MAGIC) + 32], raw[len(MAGIC) + 32:]
-            if head != MAGIC or check != digest(payload).encode():
-                raise ValueError("checksum")
-            data = pickle.loads(payload)
-            state = State(**data)
+            data = self._read(self.index)
+            if data is None:
+                return None
+            state = data if isinstance(data, State) else State(**data)
         except Exception as exc:       # noqa: BLE001 - a damaged cache is never fatal
             log.warning("构建缓存已损坏，本次完整重建（%s）", type(exc).__name__)
             return None
@@ -243,13 +304,12 @@ class BuildCache:
         return state
 
     def save(self, state: State) -> None:
-        payload = pickle.dumps(state.__dict__, protocol=pickle.HIGHEST_PROTOCOL)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.index.with_name(f"state.{os.getpid()}.tmp")
-        tmp.write_bytes(MAGIC + digest(payload).encode() + payload)
-        os.replace(tmp, self.index)
+        self._write(self.index, state.__dict__)
+        if self.index in _MEMORY:
+            _MEMORY[self.index] = (_MEMORY[self.index][0], state)
 
     def discard(self) -> None:
+        self.quick.unlink(missing_ok=True)
         self.index.unlink(missing_ok=True)
 
 

@@ -85,6 +85,8 @@ class Signer:
                       for a in site.articles}
         self._whole: dict[str, str] = {}
         self._teasers: dict[str, str] = {}
+        self._terms: dict[tuple[str, str], str] = {}
+        self._memo: dict = {}                 # Month/Year by id (they live as long as the site), extras
 
     def teaser(self, art: Article | None) -> str:
         """What a link to an article shows (neighbours, related): not its body."""
@@ -111,44 +113,73 @@ class Signer:
         return self._whole[facet]
 
     def _term(self, term: Term, with_articles: bool = False) -> str:
-        parts = [term.kind, term.name, self.urls.term(term), str(len(term.articles))]
         if with_articles:
-            parts.extend(self.cards[a.key] for a in term.articles)
-        return _h(parts)
+            return _h([term.kind, term.name, self.urls.term(term), *(self.cards[a.key] for a in term.articles)])
+        key = (term.kind, term.name)
+        sig = self._terms.get(key)
+        if sig is None:
+            sig = self._terms[key] = f"t:{term.kind}:{term.name}:{self.urls.term(term)}:{len(term.articles)}"
+        return sig
 
     def _of(self, value) -> str:
+        """A text standing for `value` in a signature (hashed once per page, in `sign`)."""
         if value is None:
             return "-"
         if isinstance(value, Article):
             return self.cards[value.key]
         if isinstance(value, str):
             return value
+        if isinstance(value, (tuple, list)):
+            return "(" + ",".join([self._of(v) for v in value]) + ")"
         if isinstance(value, Category):
             return "c:" + value.slug
         if isinstance(value, Term):
             return self._term(value)
-        if isinstance(value, Month):
-            return _h(["m", str(value.year), str(value.month), *(self.cards[a.key] for a in value.articles)])
-        if isinstance(value, Year):
-            return _h(["y", str(value.year), *(self._of(m) for m in value.months)])
+        if isinstance(value, (Month, Year)):
+            sig = self._memo.get(id(value))
+            if sig is None:
+                if isinstance(value, Month):
+                    sig = _h(["m", str(value.year), str(value.month), *(self.cards[a.key] for a in value.articles)])
+                else:
+                    sig = _h(["y", str(value.year), *(self._of(m) for m in value.months)])
+                self._memo[id(value)] = sig
+            return sig
         if isinstance(value, Pager):
-            return _h(["p", self._of(value.target), str(value.number), str(value.count), str(value.total)])
-        if isinstance(value, (tuple, list)):
-            return _h(self._of(v) for v in value)
+            return f"p:{self._of(value.target)}:{value.number}:{value.count}:{value.total}"
         return repr(value)
+
+    def _extras(self, template: str, kind: str) -> list[str]:
+        """Whole-facet digests for what this kind's template uses beyond what is signed precisely."""
+        key = (template, kind)
+        extras = self._memo.get(key)
+        if extras is None:
+            covered = _COVERED.get(kind, set()) | _ALWAYS
+            extras = self._memo[key] = [self.whole(f) for f in sorted(self.facets.get(template, {"*"}) - covered)]
+        return extras
+
+    def _crumbs(self, crumbs) -> str:
+        return "|".join([f"{c.label}>{self._of(c.target)}" for c in crumbs])
 
     def sign(self, page: Page) -> str:
         site = self.site
-        parts = [self.global_key, page.path, page.template, page.kind, page.title, page.description,
-                 page.term_kind, self._of(tuple((c.label, self._of(c.target)) for c in page.crumbs)),
-                 self._of(page.article), self._of(page.articles), self._of(page.pager), self._of(page.category),
-                 self._of(page.term), self._of(page.terms), self._of(page.year), self._of(page.month)]
         art = page.article
-        if art is not None and page.kind == "article":
-            parts += [self.teaser(site.newer(art)), self.teaser(site.older(art)),
-                      *(self.teaser(a) for a in site.related(art))]
-            for kind, names in (("tag", art.tags), ("author", art.authors), ("source", (art.source,) if art.source else ())):
-                parts += [self._of(site.term(kind, name)) for name in names]
+        if page.kind == "article" and art is not None:
+            # The common case (most pages), kept flat: it runs for every article on every build.
+            term, teaser, of_term = site.term, self.teaser, self._term
+            parts = [self.global_key, page.path, page.template, page.title, page.description,
+                     self._crumbs(page.crumbs), self.cards[art.key], self._of(page.category),
+                     teaser(site.newer(art)), teaser(site.older(art))]
+            parts += [teaser(a) for a in site.related(art)]
+            parts += [of_term(term("tag", n)) for n in art.tags]
+            parts += [of_term(term("author", n)) for n in art.authors]
+            if art.source:
+                parts.append(of_term(term("source", art.source)))
+            parts += self._extras(page.template, page.kind)
+            return _h(parts)
+        parts = [self.global_key, page.path, page.template, page.kind, page.title, page.description,
+                 page.term_kind, self._crumbs(page.crumbs),
+                 self._of(art), self._of(page.articles), self._of(page.pager), self._of(page.category),
+                 self._of(page.term), self._of(page.terms), self._of(page.year), self._of(page.month)]
         if page.kind == "home":
             home = site.config.home
             parts += [self._of(site.pinned[:home.pinned]), self._of(site.articles[:home.latest])]
@@ -157,7 +188,5 @@ class Signer:
             parts += [f"{y.year}:{m.month}:{len(m.articles)}" for y in site.years for m in y.months]
         if page.kind == "feed":
             parts.append(site.articles[0].date.isoformat() if site.articles else "")
-        covered = _COVERED.get(page.kind, set()) | _ALWAYS
-        for facet in sorted(self.facets.get(page.template, {"*"}) - covered):
-            parts.append(self.whole(facet))
+        parts += self._extras(page.template, page.kind)
         return _h(parts)

@@ -15,12 +15,11 @@ from pathlib import Path
 
 from . import parallel
 from .cache import (ENGINE, BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats,
-                    pack_body, pack_source, scan, unpack_body, unpack_source)
+                    pack_body, pack_source, scan, tree_stats, unpack_body, unpack_source)
 from .config import SiteConfig, load_config
 from .content import Source, load_file
 from .deps import Signer, template_facets
 from .errors import Report
-from .markup import Markup
 from .model import Body, build_site
 from .output import IncrementalWriter, Writer, recover
 from .pages import Page, plan
@@ -73,6 +72,7 @@ class Result:
     rendered: int = 0
     removed: int = 0
     incremental: bool = False
+    shortcut: bool = False               # inputs and output unchanged: nothing was even loaded
 
 
 _CTX: dict = {}      # what forked workers inherit: set just before a parallel phase
@@ -86,7 +86,8 @@ def _lap(label: str) -> None:
     _T0[0] = now
 
 
-def gather(options: Options, state: State | None = None, store: HtmlStore | None = None) -> Gathered:
+def gather(options: Options, state: State | None = None, store: HtmlStore | None = None,
+           scanned: tuple | None = None) -> Gathered:
     """Load config and content, validate everything, render bodies; raise all errors together.
 
     With a previous build's `state`, files whose stat or digest is unchanged are
@@ -99,7 +100,9 @@ def gather(options: Options, state: State | None = None, store: HtmlStore | None
     jobs = options.jobs or parallel.default_jobs()
     if not options.content.is_dir():
         report.error(options.content, None, "找不到内容文件夹", "请创建 content/ 文件夹或用 --content 指定")
-    files, assets = scan(options.content)
+    files, asset_stats = scanned or scan(options.content)
+    assets = [rel for rel, _ in asset_stats]
+    messages: list[tuple[int, str]] = []      # replayed by a no-change rebuild
     skey = repr((config.timezone, config.categories, str(options.content)))
     old_sources = state.sources if state else {}
     memo_sources: dict = {}
@@ -133,12 +136,15 @@ def gather(options: Options, state: State | None = None, store: HtmlStore | None
             sources.append(src)
     now = options.now or datetime.now(config.tz)
     published, drafts, future = [], 0, 0
+    next_publish = float("inf")
     for src in sources:
         if src.draft and not options.drafts:
             drafts += 1
         elif src.date > now and not options.future:
             future += 1
-            log.info("%s: 发布时间 %s 在未来，暂不发布（用 --future 可预览）", src.rel, src.date.date())
+            next_publish = min(next_publish, src.date.timestamp())
+            messages.append((logging.INFO, f"{src.rel}: 发布时间 {src.date.date()} 在未来，暂不发布（用 --future 可预览）"))
+            log.info(messages[-1][1])
         else:
             published.append(src)
     urls = Urls(config, published, report)
@@ -180,8 +186,10 @@ def gather(options: Options, state: State | None = None, store: HtmlStore | None
     _CTX.clear()
     report.raise_errors(strict=options.strict)
     for problem in report.warnings:
-        log.warning(problem.format(report.root))
-    memo = dict(sources=memo_sources, bodies=memo_bodies, hashes=hashes, fresh_html=fresh_html,
+        messages.append((logging.WARNING, problem.format(report.root)))
+        log.warning(messages[-1][1])
+    memo = dict(messages=messages, next_publish=next_publish,sources=memo_sources, bodies=memo_bodies, hashes=hashes, fresh_html=fresh_html,
+                fresh=len(todo) + len(convert) + (len(memo_sources) != len(old_sources)),
                 digests={s.rel: s.digest for s in published})
     return Gathered(config, [s for s in published if s.rel in bodies], bodies, urls, assets, report,
                     drafts, future, memo)
@@ -209,6 +217,7 @@ def _load_one(rel: str):
 def _convert_one(src: Source):
     """Worker: Markdown → safe HTML for one article, with its problems and the links it resolved."""
     if _CTX.get("markup") is None:
+        from .markup import Markup      # Markdown and nh3 load only when a body must be converted
         config = _CTX["config"]
         _CTX["markup"] = Markup(config.summary_length, config.iframe_hosts)
     urls, assets = _CTX["urls"], _CTX["assets"]
@@ -246,25 +255,96 @@ def _deps_hold(deps, rel: str, urls: Urls, assets: set[str]) -> bool:
 def build(options: Options) -> Result:
     started = _T0[0] = time.perf_counter()
     cache = BuildCache(options.cache_dir or cache_dir_for(options.out)) if options.cache else None
-    state = None
+    state = scanned = None
     if cache is not None:
         if recover(cache.journal):
             cache.discard()                 # the recorded output stats predate that update
+        scanned = scan(options.content)
+        fingerprint, newest = _fingerprint(options, scanned)
+        quick = cache.load_quick()
+        if quick is not None and _nothing_changed(options, quick, fingerprint, newest):
+            for level, text in quick["messages"]:
+                log.log(level, text)
+            cache.html.close()
+            return Result(quick["articles"], quick["pages"], time.perf_counter() - started, 0, quick["files"],
+                          [], incremental=True, shortcut=True)
         state = cache.load(_options_key(options))
+        if state is not None:
+            from . import urls
+            for key, slug in state.slugs.items():
+                urls.SLUGS.setdefault(key, slug)
     try:
-        return _build(options, cache, state, started)
-    except CacheCorrupt as exc:
-        log.warning("构建缓存已损坏，本次完整重建（%s）", exc)
-        cache.discard()
-        return _build(options, cache, None, started)
+        try:
+            result = _build(options, cache, state, started, scanned)
+        except CacheCorrupt as exc:
+            log.warning("构建缓存已损坏，本次完整重建（%s）", exc)
+            cache.discard()
+            result = _build(options, cache, None, started, scanned)
+        if cache is not None:
+            _save_quick(cache, options, result, fingerprint)
+        return result
     finally:
         if cache is not None:
             cache.html.close()
 
 
-def _build(options: Options, cache: BuildCache | None, state: State | None, started: float) -> Result:
-    g = gather(options, state, cache.html if cache else None)
-    site = build_site(g.config, g.sources, g.bodies)
+def _fingerprint(options: Options, scanned: tuple) -> tuple[str, int]:
+    """Everything a build reads, by stat: equal fingerprints mean equal inputs.
+
+    Also returns the newest modification time seen: a file changed in the last
+    seconds may change again within one timestamp tick, so it is not trusted."""
+    files, assets = scanned
+    parts = [ENGINE, repr(_options_key(options))]
+    newest = 0
+    try:
+        st = options.config.stat()
+        parts.append(f"{st.st_size}:{st.st_mtime_ns}")
+        newest = st.st_mtime_ns
+    except OSError:
+        parts.append("-")
+    own_static = options.static if options.static is not None else options.config.parent / "static"
+    for path, size, mtime in tree_stats(options.templates, THEME, own_static):
+        parts.append(f"{path}:{size}:{mtime}")
+        newest = max(newest, mtime)
+    for rel, st in (*files, *assets):
+        parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}")
+        newest = max(newest, st.st_mtime_ns)
+    return digest("\x1f".join(parts)), newest
+
+
+def _nothing_changed(options: Options, quick: dict, fingerprint: str, newest: int) -> bool:
+    if options.now is not None or quick.get("fingerprint") != fingerprint:
+        return False
+    if newest >= quick.get("built_ns", 0) - 2_000_000_000:
+        return False                     # a recent save: let the full path look at the bytes
+    if time.time() >= quick.get("next_publish", 0):
+        return False                     # a scheduled article is due
+    return (options.out / MARKER).is_file() and output_stats(options.out) == quick.get("outputs")
+
+
+def _save_quick(cache: BuildCache, options: Options, result: Result, fingerprint: str) -> None:
+    memo = _LAST.pop("memo", None)
+    if memo is None:
+        return
+    outputs = _LAST.pop("outputs", None)
+    cache.save_quick({"fingerprint": fingerprint, "built_ns": _LAST.pop("started_ns"),
+                      "next_publish": memo["next_publish"],
+                      "outputs": outputs if outputs is not None else output_stats(options.out),
+                      "messages": memo["messages"], "articles": result.articles, "pages": result.pages,
+                      "files": result.written + result.unchanged})
+
+
+_LAST: dict = {}
+
+
+def _build(options: Options, cache: BuildCache | None, state: State | None, started: float,
+           scanned: tuple | None = None) -> Result:
+    _LAST["started_ns"] = time.time_ns()
+    g = gather(options, state, cache.html if cache else None, scanned)
+    _LAST["memo"] = g.memo
+    related = dict(state.related) if state is not None else {}
+    site = build_site(g.config, g.sources, g.bodies, related if cache is not None else None)
+    g.memo["related"] = related
     for kind, terms in (("tag", site.tags), ("source", site.sources), ("author", site.authors)):
         g.urls.assign_terms(kind, terms)
     pages = list(plan(site, g.urls))
@@ -311,8 +391,11 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
                 writer.remove(path)
         writer.commit()
     _lap("写入")
-    if cache is not None:
-        _save(cache, options, g, sigs, copies, writer, current if incremental else None)
+    same = incremental and not g.memo["fresh"] and writer.stats.written == 0 and not writer.removed \
+        and sigs == state.pages and len(state.bodies) == len(g.memo["bodies"])
+    _LAST["outputs"] = current
+    if cache is not None and not same:       # a no-change rebuild writes nothing, not even the cache
+        _LAST["outputs"] = _save(cache, options, g, sigs, copies, writer, current if incremental else None)
         _lap("保存缓存")
     return Result(len(site.articles), len(pages), time.perf_counter() - started,
                   writer.stats.written, writer.stats.unchanged, g.report.warnings,
@@ -399,7 +482,13 @@ def _save(cache: BuildCache, options: Options, g: Gathered, sigs: dict, copies: 
         cache.html.put(key, html)
     cache.html.flush(set(g.memo["hashes"].values()))
     cache.save(State(options=_options_key(options), sources=g.memo["sources"], bodies=g.memo["bodies"],
-                     pages=sigs, outputs=outputs, copies=copied))
+                     pages=sigs, outputs=outputs, copies=copied, slugs=dict(_slugs()), related=g.memo["related"]))
+    return outputs
+
+
+def _slugs():
+    from .urls import SLUGS
+    return SLUGS
 
 
 def check(options: Options) -> Gathered:

@@ -208,6 +208,8 @@ def _inject(page: bytes) -> bytes:
 
 
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
+    from . import cache
+    cache.KEEP_IN_MEMORY = True            # rebuilds skip re-reading the cache this process wrote
     if options.cache_dir is None:
         options.cache_dir = options.out.parent / "build-cache"
     options.out.parent.mkdir(parents=True, exist_ok=True)

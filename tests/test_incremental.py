@@ -93,6 +93,33 @@ def test_no_change_rebuild_writes_nothing_and_keeps_mtimes(site):
     site.assert_same_as_cold()
 
 
+def age(root: Path, seconds: int = 3600) -> None:
+    """Make every input look saved an hour ago (saves in the last seconds are never trusted by stat)."""
+    for path in [*root.rglob("*")]:
+        if path.is_file() and ".cache" not in path.parts and "site" not in path.relative_to(root).parts[:1]:
+            st = path.stat()
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def test_no_change_shortcut_and_what_defeats_it(site):
+    age(site.root)
+    site.build()
+    before = stats(site.out)
+    quick = site.build()
+    assert quick.shortcut and quick.written == 0 and stats(site.out) == before
+    (site.out / "index.html").write_text("被人改坏了", "utf-8")
+    repaired = site.build()
+    assert not repaired.shortcut and repaired.written == 1
+    site.assert_same_as_cold()
+    path = corpus_article(site)
+    edit(path, "title: ", "title: 捷径之后")
+    age(site.root, 1800)
+    edited = site.build()
+    assert not edited.shortcut and edited.written > 0
+    assert "捷径之后" in (site.out / "index.html").read_text("utf-8") or edited.written > 1
+    site.assert_same_as_cold()
+
+
 def test_edit_an_article(site):
     path = corpus_article(site)
     before = stats(site.out)
