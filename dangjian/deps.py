@@ -28,7 +28,7 @@ _COVERED = {"article": {"newer", "older", "related", "term"},
             "home": {"pinned", "articles", "articles_in"},
             "archives": {"years"}}
 _ALWAYS = {"categories", "config"}
-_GLOBALS = {"sitemap_entries": "articles", "updated": "articles"}
+_GLOBALS = {"sitemap_entries": "articles", "sitemap_parts": "articles", "updated": "articles"}
 
 
 def _h(parts: Iterable[str]) -> str:
