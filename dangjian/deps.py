@@ -165,15 +165,16 @@ class Signer:
         art = page.article
         if page.kind == "article" and art is not None:
             # The common case (most pages), kept flat: it runs for every article on every build.
-            term, teaser, of_term = site.term, self.teaser, self._term
+            # An article page links its terms: their URLs matter, not how many articles they hold.
+            term, teaser, url = site.term, self.teaser, self.urls.term
             parts = [self.global_key, page.path, page.template, page.title, page.description,
                      self._crumbs(page.crumbs), self.cards[art.key], self._of(page.category),
                      teaser(site.newer(art)), teaser(site.older(art))]
             parts += [teaser(a) for a in site.related(art)]
-            parts += [of_term(term("tag", n)) for n in art.tags]
-            parts += [of_term(term("author", n)) for n in art.authors]
+            parts += [url(term("tag", n)) for n in art.tags]
+            parts += [url(term("author", n)) for n in art.authors]
             if art.source:
-                parts.append(of_term(term("source", art.source)))
+                parts.append(url(term("source", art.source)))
             parts += self._extras(page.template, page.kind)
             return _h(parts)
         parts = [self.global_key, page.path, page.template, page.kind, page.title, page.description,

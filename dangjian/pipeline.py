@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import cache as cache_module
 from . import parallel
 from .cache import (ENGINE, BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats,
                     pack_body, pack_source, scan, tree_stats, unpack_body, unpack_source)
@@ -76,6 +77,7 @@ class Result:
 
 
 _CTX: dict = {}      # what forked workers inherit: set just before a parallel phase
+_UNPACKED: dict = {}  # rel -> (cache entry, Source): a long-running serve skips unpacking again
 _T0 = [0.0]
 
 
@@ -111,7 +113,12 @@ def gather(options: Options, state: State | None = None, store: HtmlStore | None
     for rel, st in files:
         entry = old_sources.get(rel)
         if entry and entry[3] == skey and entry[0] == st.st_mtime_ns and entry[1] == st.st_size:
-            loaded[rel] = (unpack_source(entry[4], options.content), entry[5])
+            kept = _UNPACKED.get(rel)
+            if kept is None or kept[0] is not entry:       # serve keeps them from the last build
+                kept = (entry, unpack_source(entry[4], options.content))
+                if cache_module.KEEP_IN_MEMORY:
+                    _UNPACKED[rel] = kept
+            loaded[rel] = (kept[1], entry[5])
             memo_sources[rel] = entry
         else:
             todo.append(rel)

@@ -26,7 +26,7 @@ from .errors import SiteError
 from .pipeline import Options, build
 
 log = logging.getLogger(__name__)
-DEBOUNCE = 0.15          # seconds of quiet before a rebuild: editors save several files at once
+DEBOUNCE = 0.1          # seconds of quiet before a rebuild: editors save several files at once
 STATUS = "/__dangjian/status"
 SCRIPT_URL = "/__dangjian/reload.js"
 RELOAD_JS = r"""(function () {
