@@ -18,6 +18,7 @@ from .errors import OutputError
 from .urls import is_safe
 
 log = logging.getLogger(__name__)
+MARKER = ".dangjian-site"      # marks a folder this tool generated (and may replace)
 
 
 @dataclass

@@ -15,21 +15,21 @@ from pathlib import Path
 
 from . import cache as cache_module
 from . import parallel
-from .cache import (ENGINE, BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats,
-                    pack_body, pack_source, scan, tree_stats, unpack_body, unpack_source)
+from .cache import (BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats,
+                    pack_body, pack_source, scan, unpack_body, unpack_source)
 from .config import SiteConfig, load_config
 from .content import Source, load_file
 from .deps import Signer, template_facets
 from .errors import Report
 from .model import Body, build_site
-from .output import IncrementalWriter, Writer, recover
+from . import rebuild
+from .output import MARKER, IncrementalWriter, Writer, recover
 from .pages import Page, plan
 from .progress import Progress, Silent
 from .render import THEME, Renderer
 from .urls import Urls, relative
 
 log = logging.getLogger(__name__)
-MARKER = ".dangjian-site"
 
 
 @dataclass
@@ -165,7 +165,7 @@ def gather(options: Options, state: State | None = None, store: HtmlStore | None
             continue
         entry = old_bodies.get(src.rel)
         if entry and store is not None and entry[0] == src.digest and entry[1] == mkey \
-                and _deps_hold(entry[2], src.rel, urls, asset_set):
+                and rebuild.deps_hold(entry[2], src.rel, urls, asset_set):
             bodies[src.rel] = unpack_body(entry[3], store)
             body_problems[src.rel] = entry[4]
             hashes[src.rel] = entry[3][4]
@@ -248,17 +248,6 @@ def _convert_one(src: Source):
     return rendered.body, local.problems, tuple(deps)
 
 
-def _deps_hold(deps, rel: str, urls: Urls, assets: set[str]) -> bool:
-    """Do the links a cached body resolved still resolve the same way?"""
-    for kind, target, value in deps:
-        if kind == "asset":
-            if (target in assets) != value:
-                return False
-        elif urls.articles.get(target) != value:      # "self" and "md": an article's output path
-            return False
-    return True
-
-
 def build(options: Options) -> Result:
     started = _T0[0] = time.perf_counter()
     cache = BuildCache(options.cache_dir or cache_dir_for(options.out)) if options.cache else None
@@ -267,15 +256,15 @@ def build(options: Options) -> Result:
         if recover(cache.journal):
             cache.discard()                 # the recorded output stats predate that update
         scanned = scan(options.content)
-        fingerprint, newest = _fingerprint(options, scanned)
+        fingerprint, newest = rebuild.fingerprint(options, scanned)
         quick = cache.load_quick()
-        if quick is not None and _nothing_changed(options, quick, fingerprint, newest):
+        if quick is not None and rebuild.nothing_changed(options, quick, fingerprint, newest):
             for level, text in quick["messages"]:
                 log.log(level, text)
             cache.html.close()
             return Result(quick["articles"], quick["pages"], time.perf_counter() - started, 0, quick["files"],
                           [], incremental=True, shortcut=True)
-        state = cache.load(_options_key(options))
+        state = cache.load(rebuild.options_key(options))
         if state is not None:
             from . import urls
             for key, slug in state.slugs.items():
@@ -288,67 +277,20 @@ def build(options: Options) -> Result:
             cache.discard()
             result = _build(options, cache, None, started, scanned)
         if cache is not None:
-            _save_quick(cache, options, result, fingerprint)
+            rebuild.save_quick(cache, options, result, fingerprint)
         return result
     finally:
         if cache is not None:
             cache.html.close()
 
 
-def _fingerprint(options: Options, scanned: tuple) -> tuple[str, int]:
-    """Everything a build reads, by stat: equal fingerprints mean equal inputs.
-
-    Also returns the newest modification time seen: a file changed in the last
-    seconds may change again within one timestamp tick, so it is not trusted."""
-    files, assets = scanned
-    parts = [ENGINE, repr(_options_key(options))]
-    newest = 0
-    try:
-        st = options.config.stat()
-        parts.append(f"{st.st_size}:{st.st_mtime_ns}")
-        newest = st.st_mtime_ns
-    except OSError:
-        parts.append("-")
-    own_static = options.static if options.static is not None else options.config.parent / "static"
-    for path, size, mtime in tree_stats(options.templates, THEME, own_static):
-        parts.append(f"{path}:{size}:{mtime}")
-        newest = max(newest, mtime)
-    for rel, st in (*files, *assets):
-        parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}")
-        newest = max(newest, st.st_mtime_ns)
-    return digest("\x1f".join(parts)), newest
-
-
-def _nothing_changed(options: Options, quick: dict, fingerprint: str, newest: int) -> bool:
-    if options.now is not None or quick.get("fingerprint") != fingerprint:
-        return False
-    if newest >= quick.get("built_ns", 0) - 2_000_000_000:
-        return False                     # a recent save: let the full path look at the bytes
-    if time.time() >= quick.get("next_publish", 0):
-        return False                     # a scheduled article is due
-    return (options.out / MARKER).is_file() and output_stats(options.out) == quick.get("outputs")
-
-
-def _save_quick(cache: BuildCache, options: Options, result: Result, fingerprint: str) -> None:
-    memo = _LAST.pop("memo", None)
-    if memo is None:
-        return
-    outputs = _LAST.pop("outputs", None)
-    cache.save_quick({"fingerprint": fingerprint, "built_ns": _LAST.pop("started_ns"),
-                      "next_publish": memo["next_publish"],
-                      "outputs": outputs if outputs is not None else output_stats(options.out),
-                      "messages": memo["messages"], "articles": result.articles, "pages": result.pages,
-                      "files": result.written + result.unchanged})
-
-
-_LAST: dict = {}
 
 
 def _build(options: Options, cache: BuildCache | None, state: State | None, started: float,
            scanned: tuple | None = None) -> Result:
-    _LAST["started_ns"] = time.time_ns()
+    rebuild.LAST["started_ns"] = time.time_ns()
     g = gather(options, state, cache.html if cache else None, scanned)
-    _LAST["memo"] = g.memo
+    rebuild.LAST["memo"] = g.memo
     related = dict(state.related) if state is not None else {}
     site = build_site(g.config, g.sources, g.bodies, related if cache is not None else None)
     g.memo["related"] = related
@@ -370,7 +312,7 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     renderer = Renderer(site, g.urls, options.templates)
     sigs = {}
     if cache is not None:
-        signer = Signer(site, g.urls, _global_key(renderer, g.config), template_facets(renderer.env),
+        signer = Signer(site, g.urls, rebuild.global_key(renderer, g.config), template_facets(renderer.env),
                         g.memo["digests"], g.memo["hashes"])
         sigs = {page.path: signer.sign(page) for page in pages}
     _lap("依赖签名")
@@ -380,7 +322,7 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     with writer:
         todo = pages
         if incremental:
-            todo = [p for p in pages if not _still_current(p.path, sigs[p.path], state, current)]
+            todo = [p for p in pages if not rebuild.still_current(p.path, sigs[p.path], state, current)]
             for _ in range(len(pages) - len(todo)):
                 writer.keep("")
             if cache is not None:
@@ -388,7 +330,7 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
         _render_all(writer, renderer, todo, options)
         _lap(f"生成 {len(todo)} 页")
         for path, src in copies.items():
-            if incremental and _copy_current(path, src, state, current):
+            if incremental and rebuild.copy_current(path, src, state, current):
                 writer.keep(path)
             else:
                 writer.copy(path, src)
@@ -400,27 +342,13 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     _lap("写入")
     same = incremental and not g.memo["fresh"] and writer.stats.written == 0 and not writer.removed \
         and sigs == state.pages and len(state.bodies) == len(g.memo["bodies"])
-    _LAST["outputs"] = current
+    rebuild.LAST["outputs"] = current
     if cache is not None and not same:       # a no-change rebuild writes nothing, not even the cache
-        _LAST["outputs"] = _save(cache, options, g, sigs, copies, writer, current if incremental else None)
+        rebuild.LAST["outputs"] = rebuild.save(cache, options, g, sigs, copies, writer, current if incremental else None)
         _lap("保存缓存")
     return Result(len(site.articles), len(pages), time.perf_counter() - started,
                   writer.stats.written, writer.stats.unchanged, g.report.warnings,
                   rendered=len(todo), removed=len(getattr(writer, "removed", ())), incremental=incremental)
-
-
-def _still_current(path: str, sig: str, state: State, current: dict) -> bool:
-    """Same inputs as last time, and the published file is the one that build wrote."""
-    return state.pages.get(path) == sig and path in current and current[path] == state.outputs.get(path)
-
-
-def _copy_current(path: str, src: Path, state: State, current: dict) -> bool:
-    try:
-        st = src.stat()
-    except OSError:
-        return False
-    return state.copies.get(path) == (str(src), st.st_size, st.st_mtime_ns) and path in current \
-        and current[path] == state.outputs.get(path)
 
 
 def _render_all(writer, renderer: Renderer, pages: list[Page], options: Options) -> None:
@@ -443,59 +371,6 @@ def _render_all(writer, renderer: Renderer, pages: list[Page], options: Options)
 
 def _render_one(page: Page) -> bool:
     return _CTX["writer"].write(page.path, _CTX["renderer"].render(page))
-
-
-def _options_key(options: Options) -> tuple:
-    return (str(options.content.resolve()), str(options.content), str(options.config.resolve()),
-            str(options.templates.resolve()) if options.templates else "", str(options.static or ""),
-            options.drafts, options.future, str(options.out.resolve()))
-
-
-def _global_key(renderer: Renderer, config: SiteConfig) -> str:
-    """Engine, every template's text and the whole config: a change re-renders every page."""
-    env = renderer.env
-    parts = [ENGINE, repr(config), *env.loader.searchpath]
-    for name in env.list_templates():
-        try:
-            parts += [name, env.loader.get_source(env, name)[0]]
-        except Exception:      # noqa: BLE001 - an unreadable template fails at render time
-            parts.append(name)
-    return digest("\x1f".join(parts))
-
-
-def _save(cache: BuildCache, options: Options, g: Gathered, sigs: dict, copies: dict, writer,
-          current: dict | None) -> None:
-    """Record what this build saw and wrote (after the site was swapped in)."""
-    if current is None:
-        outputs = output_stats(options.out)
-    else:
-        outputs = dict(current)
-        for path in writer.removed:
-            outputs.pop(path, None)
-        for path in [*writer.changed, MARKER]:
-            try:
-                st = (options.out / path).stat()
-                outputs[path] = (st.st_size, st.st_mtime_ns, st.st_ino)
-            except OSError:
-                outputs.pop(path, None)
-    copied = {}
-    for path, src in copies.items():
-        try:
-            st = src.stat()
-            copied[path] = (str(src), st.st_size, st.st_mtime_ns)
-        except OSError:
-            pass
-    for key, html in g.memo["fresh_html"].items():
-        cache.html.put(key, html)
-    cache.html.flush(set(g.memo["hashes"].values()))
-    cache.save(State(options=_options_key(options), sources=g.memo["sources"], bodies=g.memo["bodies"],
-                     pages=sigs, outputs=outputs, copies=copied, slugs=dict(_slugs()), related=g.memo["related"]))
-    return outputs
-
-
-def _slugs():
-    from .urls import SLUGS
-    return SLUGS
 
 
 def check(options: Options) -> Gathered:
