@@ -28,7 +28,8 @@ _COVERED = {"article": {"newer", "older", "related", "term"},
             "home": {"pinned", "articles", "articles_in"},
             "archives": {"years"}}
 _ALWAYS = {"categories", "config"}
-_GLOBALS = {"sitemap_entries": "articles", "sitemap_parts": "articles", "updated": "articles"}
+# Template globals that read the site, and the facet each depends on.
+_GLOBALS = {"sitemap_entries": "sitemap", "sitemap_parts": "sitemap", "updated": "updated"}
 
 
 def _h(parts: Iterable[str]) -> str:
@@ -102,7 +103,12 @@ class Signer:
     # Whole-facet digests, computed once per build when some template needs them.
     def whole(self, facet: str) -> str:
         if facet not in self._whole:
-            if facet in ("tags", "sources", "authors", "term"):
+            if facet == "sitemap":     # what sitemap entries show: URL and last-modified date
+                value = _h(f"{self.urls.article(a)}:{a.date.isoformat()}:{a.updated}" for a in self.site.articles)
+                value = _h((value, *(c.slug for c in self.site.categories)))
+            elif facet == "updated":
+                value = self.site.articles[0].date.isoformat() if self.site.articles else ""
+            elif facet in ("tags", "sources", "authors", "term"):
                 value = _h(self._term(t, with_articles=True)
                            for terms in (self.site.tags, self.site.sources, self.site.authors) for t in terms)
             else:   # articles, pinned, years, neighbours, anything unknown: every article card
