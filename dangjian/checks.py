@@ -80,8 +80,10 @@ def _editorial(sources, now: datetime, options: Options) -> list[Finding]:
     same_day = defaultdict(list)
     for src in sources:
         same_day[(src.title, src.date.date())].append(src)
-        if PLACEHOLDER in src.body:
-            line = src.body_line + src.body[:src.body.index(PLACEHOLDER)].count("\n")
+        # The build frees article text once converted; the file is read again for this check.
+        body = src.body or src.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n", src.body_line - 1)[-1]
+        if PLACEHOLDER in body:
+            line = src.body_line + body[:body.index(PLACEHOLDER)].count("\n")
             add("error", src, line, "正文还是模板里的提示文字", "写好正文并删除这一行", code="placeholder")
         if src.draft:
             add("info", src, src.lines.get("draft", 1), "草稿（draft: true），正式生成时不会发布",

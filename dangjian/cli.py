@@ -9,9 +9,10 @@ from pathlib import Path
 from . import __version__
 from .errors import Problem, SiteError
 from .pipeline import Options, build
+from .progress import Progress
 
 log = logging.getLogger("dangjian")
-COMMANDS = ("build", "check", "new", "stats", "import")
+COMMANDS = ("build", "check", "serve", "new", "stats", "import")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +28,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
     verbosity.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
 
 
+def _speed(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                        help="同时使用的进程数（默认等于 CPU 核数）")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="不使用构建缓存，完整重新生成（缓存在输出文件夹旁的 .cache/ 中）")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description="医院党建工作栏目的静态网站生成器。不带子命令时等同于 build。")
@@ -35,8 +43,16 @@ def make_parser() -> argparse.ArgumentParser:
     p_build = sub.add_parser("build", help="生成网站（默认）")
     _common(p_build)
     p_build.add_argument("--out", type=Path, default=Path("site"), help="输出文件夹（默认 site）")
+    _speed(p_build)
     p_build.add_argument("--no-search", dest="search", action="store_false",
                          help="不生成搜索索引（预览更快；搜索页将不可用）")
+    p_serve = sub.add_parser("serve", help="边写边看：生成网站并在本机预览，保存文件后浏览器自动刷新（含草稿）")
+    _common(p_serve)
+    p_serve.add_argument("--out", type=Path, default=Path(".cache/serve/site"),
+                         help="预览用的输出文件夹（默认 .cache/serve/site，与正式发布的 site 分开）")
+    p_serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000；0 表示任选一个空闲端口）")
+    p_serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只有本机能访问）")
+    _speed(p_serve)
     p_check = sub.add_parser("check", help="只检查内容（含链接、图片、封面），不生成文件")
     _common(p_check)
     p_check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text；json 供自动检查用）")
@@ -111,7 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(content=args.content, templates=getattr(args, "templates", Path("templates")),
                       config=args.config, drafts=getattr(args, "drafts", False),
                       future=getattr(args, "future", False), strict=getattr(args, "strict", False),
-                      out=getattr(args, "out", None) or Path("site"), search=getattr(args, "search", True))
+                      out=getattr(args, "out", None) or Path("site"), search=getattr(args, "search", True),
+                      jobs=max(0, getattr(args, "jobs", 0)), cache=not getattr(args, "no_cache", False),
+                      progress=Progress(enabled=None if not getattr(args, "quiet", False) else False))
+    if args.command == "serve":
+        from .serve import serve
+        options.drafts = True
+        return serve(options, args.host, args.port)
     try:
         if args.command in TOOLS:
             return TOOLS[args.command](args, options)
@@ -131,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     if not args.quiet:
         print(f"构建完成：{result.articles} 篇文章，{result.pages} 个页面，用时 {result.seconds:.2f} 秒"
-              f"（写入 {result.written} 个文件，{result.unchanged} 个未变）")
+              f"（写入 {result.written} 个文件，{result.unchanged} 个未变"
+              + (f"，删除 {result.removed} 个" if result.removed else "") + "）")
     return 0
 
 

@@ -77,6 +77,15 @@ _Loader.yaml_implicit_resolvers = {
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+# libyaml parses front matter ~10x faster; the pure-Python loader stays the
+# reference for error messages (they are translated from its English wording).
+_FastLoader = None
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        pass
+
+    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
 
 def discover(content_dir: Path) -> Iterator[Path]:
     """Every article file, in a stable order; hidden files and folders are skipped."""
@@ -144,6 +153,17 @@ def _decode(path: Path, raw: bytes, report: Report) -> str | None:
 
 
 def _parse_yaml(path, fm_text, lines, report) -> tuple[dict | None, dict[str, int]]:
+    if _FastLoader is not None:
+        fast = _FastLoader(fm_text)
+        try:
+            node = fast.get_single_node()
+            data = {} if node is None else fast.construct_document(node)
+        except yaml.YAMLError:
+            node = None     # report it with the reference loader below
+        else:
+            return _keys(path, node, data, lines, report)
+        finally:
+            fast.dispose()
     loader = _Loader(fm_text)
     try:
         node = loader.get_single_node()
@@ -161,6 +181,10 @@ def _parse_yaml(path, fm_text, lines, report) -> tuple[dict | None, dict[str, in
         return None, {}
     finally:
         loader.dispose()
+    return _keys(path, node, data, lines, report)
+
+
+def _keys(path, node, data, lines, report) -> tuple[dict | None, dict[str, int]]:
     if not isinstance(data, dict):
         report.error(path, 2, "front matter 应为“字段: 值”的形式", "例如 title: 我院召开党建工作会议", lines[1] if len(lines) > 1 else None)
         return None, {}

@@ -117,10 +117,13 @@ class ImageCache:
 
     def variant(self, source: Source, width: int, fmt: str) -> bytes:
         """The bytes of one variant, from the cache or made now (all variants of the source at once)."""
-        target = self._dir(source.digest) / f"{width}.{fmt}"
+        return self.variant_path(source, width, fmt).read_bytes()
+
+    def variant_path(self, source: Source, width: int, fmt: str) -> Path:
+        """The cached file of one variant, made now if missing (all variants of the source at once)."""
         if source.digest not in self._done:
             self._ensure(source)
-        return target.read_bytes()
+        return self._dir(source.digest) / f"{width}.{fmt}"
 
     def _ensure(self, source: Source) -> None:
         folder = self._dir(source.digest)

@@ -143,6 +143,14 @@ class Site:
     def related(self, article: Article) -> tuple[Article, ...]:
         return self._related.get(article.key, ())
 
+    def term(self, kind: str, name: str) -> Term | None:
+        """The tag, source or author called `name` (templates link an article's terms through this)."""
+        index = self.__dict__.get("_term_index")
+        if index is None:   # built on first use: a dict instead of a scan per link
+            index = {(t.kind, t.name): t for terms in (self.tags, self.sources, self.authors) for t in terms}
+            object.__setattr__(self, "_term_index", index)
+        return index.get((kind, name))
+
 
 def _sort_key(article: Article):
     # Newest first; ties broken by key so every build orders alike.
@@ -150,7 +158,9 @@ def _sort_key(article: Article):
 
 
 def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body],
-               covers: dict[str, Picture] | None = None) -> Site:
+               covers: dict[str, Picture] | None = None, memo: dict | None = None) -> Site:
+    """The model. `memo` (kept by the build cache between builds) lets an unchanged
+    tag layout reuse the related-articles table instead of scoring it again."""
     categories = tuple(Category(c.slug, c.name, c.description, c.order)
                        for c in sorted(config.categories, key=lambda c: (c.order, config.categories.index(c))))
     cat_by_slug = {c.slug: c for c in categories}
@@ -174,8 +184,23 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
         authors=_terms("author", articles, lambda a: a.authors),
         years=_years(articles),
         _neighbours=neighbours,
-        _related=_related(articles, config.related),
+        _related=_related_memo(articles, config.related, memo),
     )
+
+
+def _related_memo(articles: list[Article], count: int, memo: dict | None) -> dict[str, tuple[Article, ...]]:
+    if memo is None:
+        return _related(articles, count)
+    # Related articles depend only on the order of articles and their tags.
+    import hashlib
+    key = hashlib.blake2b(repr((count, [(a.key, a.tags) for a in articles])).encode(), digest_size=16).hexdigest()
+    if memo.get("key") == key:
+        by_key = {a.key: a for a in articles}
+        return {k: tuple(by_key[r] for r in rel) for k, rel in memo["related"].items()}
+    related = _related(articles, count)
+    memo.clear()
+    memo.update(key=key, related={k: tuple(a.key for a in rel) for k, rel in related.items()})
+    return related
 
 
 def _article(src: Source, category: Category, body: Body, cover: Picture | None = None) -> Article:
@@ -227,7 +252,9 @@ def _related(articles: list[Article], count: int, window: int = 60) -> dict[str,
             for j in members[max(0, at - window // 2): at + window // 2 + 1]:
                 if j != i:
                     scores[j] += 1
-        best = sorted(scores, key=lambda j: (-scores[j], abs(j - i), j))[:count]
+        # Same order as sorting by (-score, distance, index); tuples avoid a key call per candidate.
+        ranked = sorted([(-score, j - i if j > i else i - j, j) for j, score in scores.items()])
+        best = [j for _, _, j in ranked[:count]]
         if best:
             related[art.key] = tuple(articles[j] for j in best)
     return related

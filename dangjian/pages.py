@@ -12,6 +12,7 @@ from .model import Article, Category, Month, Site, Term, Year
 from .urls import HOME, NOT_FOUND, SEARCH, Urls
 
 KIND_LABELS = {"tag": "标签", "source": "来源", "author": "作者"}
+SITEMAP_LIMIT = 50_000      # URLs per sitemap file (the sitemaps.org limit); above it: an index
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def plan(site: Site, urls: Urls) -> Iterator[Page]:
     for cat in site.categories:
         yield Page(urls.feed(cat), "atom.xml", "feed", f"{cat.name} · {config.title}",
                    articles=site.articles_in(cat)[:config.feed_entries], category=cat)
-    yield Page("sitemap.xml", "sitemap.xml", "sitemap", "sitemap")
+    yield from _sitemaps(site)
     yield Page("robots.txt", "robots.txt", "robots", "robots")
 
 
@@ -123,8 +124,36 @@ def _paged(site: Site, urls: Urls, target, articles, kind, title, crumbs, descri
                    term=target if isinstance(target, Term) else None, description=description)
 
 
-def sitemap_entries(site: Site, urls: Urls) -> Iterator[tuple[str, str]]:
-    """(absolute URL, last-modified date) for the sitemap: home, listings and articles."""
+def _sitemaps(site: Site) -> Iterator[Page]:
+    total = 1 + len(site.categories) + len(site.articles)
+    if total <= SITEMAP_LIMIT:
+        yield Page("sitemap.xml", "sitemap.xml", "sitemap", "sitemap")
+        return
+    count = -(-total // SITEMAP_LIMIT)
+    parts = tuple(Pager("sitemap", n, count, total) for n in range(1, count + 1))
+    yield Page("sitemap.xml", "sitemap_index.xml", "sitemap", "sitemap")
+    for pager in parts:
+        yield Page(f"sitemap-{pager.number}.xml", "sitemap.xml", "sitemap", f"sitemap {pager.number}", pager=pager)
+
+
+def sitemap_parts(site: Site) -> list[str]:
+    """Output paths of the sitemap files an index lists (empty when one file suffices)."""
+    total = 1 + len(site.categories) + len(site.articles)
+    return [] if total <= SITEMAP_LIMIT else [f"sitemap-{n}.xml" for n in range(1, -(-total // SITEMAP_LIMIT) + 1)]
+
+
+def sitemap_entries(site: Site, urls: Urls, pager: Pager | None = None) -> Iterator[tuple[str, str]]:
+    """(absolute URL, last-modified date) for the sitemap: home, listings and articles.
+
+    With a pager: only that part's share, SITEMAP_LIMIT entries per part."""
+    entries = _sitemap_entries(site, urls)
+    if pager is None:
+        return entries
+    from itertools import islice
+    return islice(entries, (pager.number - 1) * SITEMAP_LIMIT, pager.number * SITEMAP_LIMIT)
+
+
+def _sitemap_entries(site: Site, urls: Urls) -> Iterator[tuple[str, str]]:
     newest = site.articles[0].date.date().isoformat() if site.articles else ""
     yield urls.absolute(HOME), newest
     for cat in site.categories:

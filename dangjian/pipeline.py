@@ -5,6 +5,7 @@ written until the whole site has been planned and every output path checked.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import posixpath
 import time
@@ -12,21 +13,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import cache as cache_module
 from . import images as img
-from . import search
+from . import links, parallel, search, stats
+from .cache import (BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats,
+                    pack_body, pack_source, scan, unpack_body, unpack_source)
 from .config import SiteConfig, load_config
-from .content import Source, load_all
+from .content import Source, load_file
+from .deps import Signer, template_facets
 from .errors import Report
-from .markup import ImageRef, Markup
-from .model import Body, Picture, Site, build_site
-from .output import Writer
+from .model import Body, Picture, build_site
+from . import rebuild
+from .output import MARKER, IncrementalWriter, Writer, recover
 from .pages import Page, plan
-from . import stats
+from .progress import Progress, Silent
 from .render import THEME, Renderer
-from .urls import Urls, relative
+from .urls import Urls
 
 log = logging.getLogger(__name__)
-MARKER = ".dangjian-site"
 
 
 @dataclass
@@ -40,6 +44,10 @@ class Options:
     future: bool = False
     strict: bool = False
     now: datetime | None = None
+    jobs: int = 0                        # worker processes; 0: one per core
+    cache: bool = True                   # keep and use the build cache (incremental builds)
+    cache_dir: Path | None = None        # default: .cache/build/<out name> beside the output folder
+    progress: Progress | None = None     # None: silent
     search: bool = True                  # build the Pagefind index (--no-search skips it)
 
 
@@ -53,6 +61,7 @@ class Gathered:
     report: Report
     skipped_drafts: int = 0
     skipped_future: int = 0
+    memo: dict = field(default_factory=dict)    # what the build cache keeps of this gathering
     loaded: list[Source] = field(default_factory=list)   # every valid article, drafts and future ones too
     images: dict[str, img.Source] = field(default_factory=dict)     # the assets published as resized variants
     covers: dict[str, Picture] = field(default_factory=dict)        # article rel → its cover for share metadata
@@ -67,159 +76,350 @@ class Result:
     written: int = 0
     unchanged: int = 0
     warnings: list = field(default_factory=list)
+    rendered: int = 0
+    removed: int = 0
+    incremental: bool = False
+    shortcut: bool = False               # inputs and output unchanged: nothing was even loaded
     images_processed: int = 0
     images_cached: int = 0
+    indexed: bool = False                # the search index was (re)built
 
 
-def gather(options: Options) -> Gathered:
+_CTX: dict = {}      # what forked workers inherit: set just before a parallel phase
+_UNPACKED: dict = {}  # rel -> (cache entry, Source): a long-running serve skips unpacking again
+_T0 = [0.0]
+
+
+def _lap(label: str) -> None:
+    """Phase timings for `-v` (and for whoever profiles the next slow build)."""
+    now = time.perf_counter()
+    log.debug("  %-10s %.2f s", label, now - _T0[0])
+    _T0[0] = now
+
+
+def gather(options: Options, state: State | None = None, store: HtmlStore | None = None,
+           scanned: tuple | None = None) -> Gathered:
     """Load config and content, validate everything, render bodies; raise all errors together."""
-    g = collect(options)
-    now = options.now or datetime.now(g.config.tz)
-    for src in g.loaded:
-        if not (src.draft and not options.drafts) and src.date > now and not options.future:
-            log.info("%s: 发布时间 %s 在未来，暂不发布（用 --future 可预览）", src.rel, src.date.date())
+    g = collect(options, state, store, scanned)
+    messages = g.memo["messages"]
+    for level, text in messages:
+        log.log(level, text)
     g.report.raise_errors(strict=options.strict)
     for problem in g.report.warnings:
-        log.warning(problem.format(g.report.root))
+        messages.append((logging.WARNING, problem.format(g.report.root)))
+        log.warning(messages[-1][1])
     return g
 
 
-def collect(options: Options) -> Gathered:
-    """Everything `gather` does, but problems stay in the report (for `check`); ConfigError still raises."""
+def collect(options: Options, state: State | None = None, store: HtmlStore | None = None,
+            scanned: tuple | None = None) -> Gathered:
+    """Everything `gather` does, but problems stay in the report (for `check`); ConfigError still raises.
+
+    With a previous build's `state`, files whose stat or digest is unchanged are
+    not parsed again and bodies whose source and resolved links are unchanged
+    are not converted again; their problems are replayed so output is the same.
+    """
     report = Report(root=Path.cwd())
     config = load_config(options.config, report)
-    sources = load_all(options.content, config, report)
+    progress = options.progress or Silent()
+    jobs = options.jobs or parallel.default_jobs()
+    if not options.content.is_dir():
+        report.error(options.content, None, "找不到内容文件夹", "请创建 content/ 文件夹或用 --content 指定")
+    files, asset_stats = scanned or scan(options.content)
+    assets = [rel for rel, _ in asset_stats]
+    messages: list[tuple[int, str]] = []      # replayed by a no-change rebuild
+    skey = repr((config.timezone, config.categories, str(options.content)))
+    old_sources = state.sources if state else {}
+    memo_sources: dict = {}
+    loaded: dict[str, tuple[Source | None, list]] = {}
+    todo = []
+    for rel, st in files:
+        entry = old_sources.get(rel)
+        if entry and entry[3] == skey and entry[0] == st.st_mtime_ns and entry[1] == st.st_size:
+            kept = _UNPACKED.get(rel)
+            if kept is None or kept[0] is not entry:       # serve keeps them from the last build
+                kept = (entry, unpack_source(entry[4], options.content))
+                if cache_module.KEEP_IN_MEMORY:
+                    _UNPACKED[rel] = kept
+            loaded[rel] = (kept[1], entry[5])
+            memo_sources[rel] = entry
+        else:
+            todo.append(rel)
+    _CTX.update(content=options.content, config=config, old=old_sources, skey=skey)
+    progress.phase("读取文章", len(todo))
+    scan_ns = time.time_ns()
+    stats = dict(files)
+    for rel, (src, problems, entry) in zip(todo, parallel.run(_load_one, todo, jobs, progress)):
+        loaded[rel] = (src, problems)
+        if entry is not None:
+            st = stats[rel]
+            # A file changed within the last seconds may change again unseen in the same
+            # timestamp tick: record it so that its bytes, not its stat, decide next time.
+            racy = st.st_mtime_ns >= scan_ns - 2_000_000_000
+            memo_sources[rel] = (-1 if racy else st.st_mtime_ns, st.st_size, *entry)
+    sources = []
+    _lap("读取文章")
+    for rel, _ in files:
+        src, problems = loaded[rel]
+        report.problems.extend(problems)
+        if src is not None:
+            sources.append(src)
     now = options.now or datetime.now(config.tz)
     published, drafts, future = [], 0, 0
+    next_publish = float("inf")
     for src in sources:
         if src.draft and not options.drafts:
             drafts += 1
         elif src.date > now and not options.future:
             future += 1
+            next_publish = min(next_publish, src.date.timestamp())
+            messages.append((logging.INFO, f"{src.rel}: 发布时间 {src.date.date()} 在未来，暂不发布（用 --future 可预览）"))
         else:
             published.append(src)
     urls = Urls(config, published, report)
-    assets = _assets(options.content)
     asset_set = set(assets)
-    cache = img.ImageCache(image_cache_folder(options))
-    images = _inspect_images(options.content, assets, cache, report)
-    markup = Markup(config.summary_length, config.iframe_hosts)
-    bodies, covers = {}, {}
-    for src in published:
+    image_cache = img.ImageCache(image_cache_folder(options))
+    images = _inspect_images(options.content, assets, image_cache, report)
+    mkey = repr((config.summary_length, config.iframe_hosts))
+    old_bodies = state.bodies if state else {}
+    memo_bodies: dict = {}
+    bodies, body_problems, hashes, convert = {}, {}, {}, []
+    for i, src in enumerate(published):
         if src.rel not in urls.articles:
             continue
-        rewrite = _rewriter(src, urls, asset_set, report, images)
-        rendered = markup.convert(src.body, src.summary, rewrite, _image_resolver(src, urls, images))
-        for missing in rendered.missing_alt:
-            line = _line_of(src, missing)
-            report.warn(src.path, line, f"图片缺少替代文字（alt）：{missing}",
-                        "在方括号里写上图片内容，例如 ![党员志愿者在门诊服务](images/a.jpg)",
-                        _source_line(src, line))
-        if src.cover and src.cover not in asset_set and posixpath.normpath(
-                posixpath.join(posixpath.dirname(src.rel), src.cover)) not in asset_set:
-            line = src.lines.get("cover", 1)
-            report.warn(src.path, line, f"封面图片不存在：{src.cover}", "检查 cover 的文件名和路径（相对于文章文件）",
-                        _source_line(src, line), field="cover", code="missing-cover")
-        cover = images.get(_target(src, src.cover)) if src.cover else None
+        entry = old_bodies.get(src.rel)
+        if entry and store is not None and entry[0] == src.digest and entry[1] == mkey \
+                and rebuild.deps_hold(entry[2], src.rel, urls, asset_set, images):
+            bodies[src.rel] = unpack_body(entry[3], store)
+            body_problems[src.rel] = entry[4]
+            hashes[src.rel] = entry[3][4]
+            memo_bodies[src.rel] = entry
+            continue
+        if not src.body and src.digest:      # cached Source without its text: read it again
+            fresh = load_file(src.path, options.content, config, Report())
+            if fresh is not None:
+                published[i] = src = fresh
+        convert.append(src)
+    _CTX.update(urls=urls, assets=asset_set, markup=None, config=config, images=images, content=options.content)
+    progress.phase("转换正文", len(convert))
+    fresh_html = {}
+    for src, (body, problems, deps) in zip(convert, parallel.run(_convert_one, convert, jobs, progress)):
+        bodies[src.rel] = body
+        body_problems[src.rel] = problems
+        hashes[src.rel] = key = digest(body.html)
+        fresh_html[key] = body.html
+        memo_bodies[src.rel] = (src.digest, mkey, deps, pack_body(body, key), problems)
+    _lap("转换正文")
+    covers = {}
+    for src in published:
+        report.problems.extend(body_problems.get(src.rel, ()))
+        cover = images.get(links.target(src, src.cover)) if src.cover else None
         if cover is not None:
             covers[src.rel] = Picture(urls.image_variant(cover.rel, cover.share_width, img.FORMATS[-1]),
                                       cover.share_width, cover.height_at(cover.share_width))
-        bodies[src.rel] = rendered.body
+        if src.body:        # the Markdown text is done with: free it before rendering (memory at 100k)
+            object.__setattr__(src, "body", "")
+    _CTX.clear()
+    memo = dict(messages=messages, next_publish=next_publish, sources=memo_sources, bodies=memo_bodies, hashes=hashes, fresh_html=fresh_html,
+                fresh=len(todo) + len(convert) + (len(memo_sources) != len(old_sources)),
+                digests={s.rel: s.digest for s in published})
     return Gathered(config, [s for s in published if s.rel in bodies], bodies, urls, assets, report,
-                    drafts, future, sources, images, covers, cache)
+                    drafts, future, memo, sources, images, covers, image_cache)
+
+
+def _load_one(rel: str):
+    """Worker: parse one article file; reuse the cached parse when only its stat changed."""
+    content, config = _CTX["content"], _CTX["config"]
+    path = content / rel
+    old = _CTX["old"].get(rel)
+    if old is not None and old[3] == _CTX["skey"]:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = None
+        if raw is not None and hashlib.sha256(raw).hexdigest() == old[2]:
+            return unpack_source(old[4], content), old[5], old[2:]
+    local = Report(root=Path.cwd())
+    src = load_file(path, content, config, local)
+    if src is None or local.errors:
+        return src, local.problems, None
+    return src, local.problems, (src.digest, _CTX["skey"], pack_source(src), local.problems)
+
+
+def _convert_one(src: Source):
+    """Worker: Markdown → safe HTML for one article, with its problems and the links it resolved."""
+    if _CTX.get("markup") is None:
+        from .markup import Markup      # Markdown and nh3 load only when a body must be converted
+        config = _CTX["config"]
+        _CTX["markup"] = Markup(config.summary_length, config.iframe_hosts)
+    urls, assets = _CTX["urls"], _CTX["assets"]
+    local = Report(root=Path.cwd())
+    deps: list[tuple] = [("self", src.rel, urls.articles[src.rel])]
+    images = _CTX["images"]
+    rewrite = links.rewriter(src, urls, assets, local, images, _CTX["content"], deps)
+    rendered = _CTX["markup"].convert(src.body, src.summary, rewrite, links.image_resolver(src, urls, images, deps))
+    for missing in rendered.missing_alt:
+        line = links.line_of(src, missing)
+        local.warn(src.path, line, f"图片缺少替代文字（alt）：{missing}",
+                   "在方括号里写上图片内容，例如 ![党员志愿者在门诊服务](images/a.jpg)",
+                   links.source_line(src, line))
+    if src.cover:
+        near = posixpath.normpath(posixpath.join(posixpath.dirname(src.rel), src.cover))
+        found = src.cover in assets or near in assets
+        deps += [("asset", src.cover, src.cover in assets), ("asset", near, near in assets)]
+        if not found:
+            line = src.lines.get("cover", 1)
+            local.warn(src.path, line, f"封面图片不存在：{src.cover}", "检查 cover 的文件名和路径（相对于文章文件）",
+                       links.source_line(src, line), field="cover", code="missing-cover")
+    return rendered.body, local.problems, tuple(deps)
 
 
 def build(options: Options) -> Result:
-    started = time.perf_counter()
-    g = gather(options)
-    site = build_site(g.config, g.sources, g.bodies, g.covers)
+    started = _T0[0] = time.perf_counter()
+    cache = BuildCache(options.cache_dir or cache_dir_for(options.out)) if options.cache else None
+    state = scanned = None
+    if cache is not None:
+        if recover(cache.journal):
+            cache.discard()                 # the recorded output stats predate that update
+        scanned = scan(options.content)
+        fingerprint, newest = rebuild.fingerprint(options, scanned)
+        quick = cache.load_quick()
+        if quick is not None and rebuild.nothing_changed(options, quick, fingerprint, newest):
+            for level, text in quick["messages"]:
+                log.log(level, text)
+            cache.html.close()
+            return Result(quick["articles"], quick["pages"], time.perf_counter() - started, 0, quick["files"],
+                          [], incremental=True, shortcut=True)
+        state = cache.load(rebuild.options_key(options))
+        if state is not None:
+            from . import urls
+            for key, slug in state.slugs.items():
+                urls.SLUGS.setdefault(key, slug)
+    try:
+        try:
+            result = _build(options, cache, state, started, scanned)
+        except CacheCorrupt as exc:
+            log.warning("构建缓存已损坏，本次完整重建（%s）", exc)
+            cache.discard()
+            result = _build(options, cache, None, started, scanned)
+        if cache is not None:
+            rebuild.save_quick(cache, options, result, fingerprint)
+        return result
+    finally:
+        if cache is not None:
+            cache.html.close()
+
+
+
+
+def _build(options: Options, cache: BuildCache | None, state: State | None, started: float,
+           scanned: tuple | None = None) -> Result:
+    rebuild.LAST["started_ns"] = time.time_ns()
+    g = gather(options, state, cache.html if cache else None, scanned)
+    rebuild.LAST["memo"] = g.memo
+    related = dict(state.related) if state is not None else {}
+    site = build_site(g.config, g.sources, g.bodies, g.covers, related if cache is not None else None)
+    g.memo["related"] = related
     for kind, terms in (("tag", site.tags), ("source", site.sources), ("author", site.authors)):
         g.urls.assign_terms(kind, terms)
     pages = list(plan(site, g.urls))
     if g.config.stats.page:
         pages.append(stats.plan_page(site))
-    writer = Writer(options.out)
+    _lap("模型与规划")
     _check_output_folder(options)
+    incremental = state is not None and (options.out / MARKER).is_file()
+    writer = IncrementalWriter(options.out, cache.journal) if incremental else Writer(options.out)
     for page in pages:
         writer.reserve(page.path, page.title)
-    # Originals of photos are never published, nor camera formats we cannot strip of GPS data.
-    plain_assets = [rel for rel in g.assets if not img.is_image(rel) and not img.is_withheld(rel)]
-    variants = list(_variants(g))
-    for rel in plain_assets:
-        writer.reserve(g.urls.asset(rel) or rel, f"content/{rel}")
-    for path, source, _, _ in variants:
-        writer.reserve(path, f"content/{source.rel}")
-    statics = _static_files(options)
-    for rel in statics:
-        writer.reserve(f"static/{rel}", f"static/{rel}")
-    if "favicon.ico" in statics:         # browsers and audits ask for /favicon.ico when served at the host root
-        writer.reserve("favicon.ico", "static/favicon.ico")
+    copies = _copies(options, g)
+    for path, src in copies.items():
+        writer.reserve(path, str(src))
     writer.reserve(MARKER, "marker")
     renderer = Renderer(site, g.urls, options.templates)
+    sigs = {}
+    if cache is not None:
+        signer = Signer(site, g.urls, rebuild.global_key(renderer, g.config), template_facets(renderer.env),
+                        g.memo["digests"], g.memo["hashes"])
+        sigs = {page.path: signer.sign(page) for page in pages}
+    _lap("依赖签名")
+    current = output_stats(options.out) if incremental else {}
     with writer:
-        for page in pages:
-            writer.write(page.path, renderer.render(page))
-        for rel in plain_assets:
-            writer.copy(g.urls.asset(rel) or rel, options.content / rel)
-        for path, source, width, fmt in variants:
-            writer.write(path, g.image_cache.variant(source, width, fmt))
-        for rel, src in statics.items():
-            writer.copy(f"static/{rel}", src)
-        if "favicon.ico" in statics:
-            writer.copy("favicon.ico", statics["favicon.ico"])
+        todo = pages
+        if incremental:
+            todo = [p for p in pages if not rebuild.still_current(p.path, sigs[p.path], state, current)]
+            for _ in range(len(pages) - len(todo)):
+                writer.keep("")
+            if cache is not None:
+                cache.html.prefetch([a.body for p in todo for a in ((p.article,) if p.article else ()) + p.articles])
+        _render_all(writer, renderer, todo, options)
+        _lap(f"生成 {len(todo)} 页")
+        for path, src in copies.items():
+            if incremental and rebuild.copy_current(path, src, state, current):
+                writer.keep(path)
+            else:
+                writer.copy(path, src)
         writer.write(MARKER, b"Generated by dangjian; this folder is replaced on every build.\n")
-        if options.search:
-            # Indexed in the staging folder, so a failed build keeps the old index too.
-            search.index(site, g.urls, writer.staging)
+        indexed = options.search and _search(options, site, g, writer, todo, sigs, state, current, incremental)
+        if incremental:
+            for path in current:
+                writer.remove(path)
         writer.commit()
+    _lap("写入")
+    same = incremental and not g.memo["fresh"] and writer.stats.written == 0 and not writer.removed \
+        and sigs == state.pages and len(state.bodies) == len(g.memo["bodies"])
+    rebuild.LAST["outputs"] = current
+    if cache is not None and not same:       # a no-change rebuild writes nothing, not even the cache
+        rebuild.LAST["outputs"] = rebuild.save(cache, options, g, sigs, copies, writer, current if incremental else None)
+        _lap("保存缓存")
     image_stats = g.image_cache.stats
     if g.images:
         log.info("图片：%d 张，新处理 %d 张，%d 张未变（使用缓存）", len(g.images), image_stats.processed,
                  image_stats.cached)
     return Result(len(site.articles), len(pages), time.perf_counter() - started,
                   writer.stats.written, writer.stats.unchanged, g.report.warnings,
-                  image_stats.processed, image_stats.cached)
+                  rendered=len(todo), removed=len(getattr(writer, "removed", ())), incremental=incremental,
+                  images_processed=image_stats.processed, images_cached=image_stats.cached, indexed=bool(indexed))
 
 
-def check(options: Options) -> Gathered:
-    """Validate everything a build would, write nothing."""
-    return gather(options)
+def _copies(options: Options, g: Gathered) -> dict[str, Path]:
+    """Output path → file copied there: attachments, resized photos (never the originals), theme files."""
+    copies = {}
+    for rel in g.assets:
+        # Originals of photos are never published, nor camera formats we cannot strip of GPS data.
+        if not img.is_image(rel) and not img.is_withheld(rel):
+            copies[g.urls.asset(rel) or rel] = options.content / rel
+    for rel, source in g.images.items():
+        for width in source.widths:
+            for fmt in img.FORMATS:
+                copies[g.urls.image_variant(rel, width, fmt) or rel] = g.image_cache.variant_path(source, width, fmt)
+    statics = _static_files(options)
+    copies.update({f"static/{rel}": src for rel, src in statics.items()})
+    if "favicon.ico" in statics:         # browsers and audits ask for /favicon.ico when served at the host root
+        copies["favicon.ico"] = statics["favicon.ico"]
+    return copies
 
 
-def _check_output_folder(options: Options) -> None:
-    from .errors import OutputError
-    out = options.out.resolve()
-    protected = [options.content.resolve(), options.config.resolve().parent, Path.cwd().resolve(), Path.home()]
-    if options.templates:
-        protected.append(options.templates.resolve())
-    for place in protected:
-        if out == place or place.is_relative_to(out):
-            raise OutputError(f"输出文件夹 {options.out} 包含内容、模板或配置，拒绝覆盖 — 请用 --out 指定单独的文件夹，如 site")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise OutputError(f"输出文件夹 {options.out} 已存在且不是本工具生成的，拒绝覆盖 — 请换一个 --out 文件夹，或先手动删除它")
-
-
-def _assets(content: Path) -> list[str]:
-    if not content.is_dir():
-        return []
-    out = []
-    for path in sorted(content.rglob("*")):
-        rel = path.relative_to(content)
-        if path.is_file() and path.suffix.lower() != ".md" and not any(p.startswith((".", "_")) for p in rel.parts):
-            out.append(rel.as_posix())
-    return out
-
-
-def _static_files(options: Options) -> dict[str, Path]:
-    """Theme static files, overridden file by file by the site's own static/ folder."""
-    files = {}
-    own = options.static if options.static is not None else options.config.parent / "static"
-    for root in (THEME / "static", own):
-        if root and root.is_dir():
-            for path in sorted(root.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    files[path.relative_to(root).as_posix()] = path
-    return files
+def _search(options: Options, site, g: Gathered, writer, todo, sigs, state, current, incremental) -> bool:
+    """(Re)build the Pagefind index when articles changed; otherwise keep the published one."""
+    published = [p for p in current if p.startswith(search.OUTPUT_DIR + "/")]
+    unchanged = incremental and state is not None and set(sigs) == set(state.pages) \
+        and not any(p.kind == "article" for p in todo) and f"{search.OUTPUT_DIR}/pagefind.js" in current
+    if unchanged:
+        for path in published:
+            writer.reserve(path, "search")
+            writer.keep(path)
+        return False
+    bundle = search.index(site, g.urls, writer.read, options.out.resolve().parent)
+    try:
+        for path in sorted(bundle.rglob("*")):
+            if path.is_file():
+                rel = f"{search.OUTPUT_DIR}/{path.relative_to(bundle).as_posix()}"
+                writer.reserve(rel, "search")
+                writer.copy(rel, path)
+    finally:
+        import shutil
+        shutil.rmtree(bundle.parent, ignore_errors=True)
+    return True
 
 
 def image_cache_folder(options: Options) -> Path:
@@ -245,103 +445,53 @@ def _inspect_images(content: Path, assets: list[str], cache: img.ImageCache, rep
     return found
 
 
-def _variants(g: Gathered):
-    """(output path, source, width, format) of every resized copy of every published image."""
-    for rel, source in g.images.items():
-        for width in source.widths:
-            for fmt in img.FORMATS:
-                yield g.urls.image_variant(rel, width, fmt) or rel, source, width, fmt
+def _render_all(writer, renderer: Renderer, pages: list[Page], options: Options) -> None:
+    """Render and stage pages, over worker processes when there are many."""
+    progress = options.progress or Silent()
+    progress.phase("生成页面", len(pages))
+    before = (writer.stats.written, writer.stats.unchanged, len(getattr(writer, "changed", ())))
+    _CTX.update(writer=writer, renderer=renderer)
+    try:
+        flags = parallel.run(_render_one, pages, options.jobs or parallel.default_jobs(), progress, 32)
+    finally:
+        _CTX.clear()
+    progress.close()
+    # Workers staged the files; the counts are rebuilt here from what each reported.
+    writer.stats.written = before[0] + sum(flags)
+    writer.stats.unchanged = before[1] + len(flags) - sum(flags)
+    if hasattr(writer, "changed"):
+        writer.changed[before[2]:] = [p.path for p, wrote in zip(pages, flags) if wrote]
 
 
-def _target(src: Source, value: str) -> str:
-    """The content path that a link written in `src` points to (query and fragment dropped)."""
-    path = value.strip().partition("#")[0].partition("?")[0]
-    return posixpath.normpath(posixpath.join(posixpath.dirname(src.rel), _unquote(path)))
+def _render_one(page: Page) -> bool:
+    return _CTX["writer"].write(page.path, _CTX["renderer"].render(page))
 
 
-def _image_resolver(src: Source, urls: Urls, images: dict[str, img.Source]):
-    """For markup: the resized variants of an image written in `src`, as srcsets relative to its page."""
-    page = urls.articles[src.rel]
-
-    def resolve(value: str) -> ImageRef | None:
-        value = value.strip()
-        if not value or value.startswith(("#", "/", "//", "data:")) or ":" in value.split("/")[0]:
-            return None
-        source = images.get(_target(src, value))
-        if source is None:
-            return None
-
-        def srcset(fmt: str) -> str:
-            return ", ".join(f"{quote(relative(page, urls.image_variant(source.rel, w, fmt)))} {w}w"
-                             for w in source.widths)
-        return ImageRef(srcset(img.FORMATS[-1]), tuple((f"image/{f}", srcset(f)) for f in img.FORMATS[:-1]),
-                        source.widths[-1], source.height_at(source.widths[-1]))
-
-    return resolve
+def check(options: Options) -> Gathered:
+    """Validate everything a build would, write nothing."""
+    return gather(options)
 
 
-def _rewriter(src: Source, urls: Urls, assets: set[str], report: Report, images: dict[str, img.Source] | None = None):
-    """Turn links written relative to the Markdown file into links relative to its page."""
-    page = urls.articles[src.rel]
-    folder = posixpath.dirname(src.rel)
-    content = src.path.parents[src.rel.count("/")]
-    images = images or {}
-
-    def rewrite(attribute: str, value: str) -> str | None:
-        value = value.strip()
-        if not value or value.startswith(("#", "/", "//", "data:")) or ":" in value.split("/")[0]:
-            return value
-        path, _, fragment = value.partition("#")
-        path, _, query = path.partition("?")
-        target = posixpath.normpath(posixpath.join(folder, _unquote(path)))
-        suffix = ("?" + query if query else "") + ("#" + fragment if fragment else "")
-        if target.startswith("../"):
-            return value
-        if target.endswith(".md"):
-            dest = urls.articles.get(target)
-            if dest is None:
-                line = _line_of(src, path)
-                if (content / target).is_file():
-                    report.warn(src.path, line, f"链接的文章未发布（草稿、未来日期或有错误）：{path}",
-                                "等对方发布后再链接，或先去掉这个链接", _source_line(src, line), code="unpublished-link")
-                else:
-                    report.warn(src.path, line, f"链接的文章不存在：{path}",
-                                "检查文件名和相对路径（如 ../2024/文件名.md）", _source_line(src, line),
-                                code="broken-link")
-                return None
-            return relative(page, dest) + ("#" + fragment if fragment else "")
-        if target in images:           # the original is not published: point at a resized copy
-            source = images[target]
-            return relative(page, urls.image_variant(target, source.share_width, img.FORMATS[-1])) + suffix
-        if target in assets:
-            return relative(page, urls.asset(target) or target) + suffix
-        line = _line_of(src, path)
-        kind = "图片" if attribute == "src" else "链接的文件"
-        report.warn(src.path, line, f"{kind}不存在：{path}", "检查文件名（区分大小写）和相对路径；文件应放在文章旁边",
-                    _source_line(src, line), code="missing-image" if attribute == "src" else "missing-file")
-        return value
-
-    return rewrite
+def _check_output_folder(options: Options) -> None:
+    from .errors import OutputError
+    out = options.out.resolve()
+    protected = [options.content.resolve(), options.config.resolve().parent, Path.cwd().resolve(), Path.home()]
+    if options.templates:
+        protected.append(options.templates.resolve())
+    for place in protected:
+        if out == place or place.is_relative_to(out):
+            raise OutputError(f"输出文件夹 {options.out} 包含内容、模板或配置，拒绝覆盖 — 请用 --out 指定单独的文件夹，如 site")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise OutputError(f"输出文件夹 {options.out} 已存在且不是本工具生成的，拒绝覆盖 — 请换一个 --out 文件夹，或先手动删除它")
 
 
-def _unquote(path: str) -> str:
-    from urllib.parse import unquote
-    return unquote(path)
-
-
-def quote(path: str) -> str:
-    """Percent-encode a URL path for srcset, where a space or comma would split the list."""
-    from urllib.parse import quote as _quote
-    return _quote(path, safe="/")
-
-
-def _line_of(src: Source, needle: str) -> int:
-    """The file line where `needle` first appears in the body (for messages)."""
-    at = src.body.find(needle) if needle else -1
-    return src.body_line + src.body.count("\n", 0, at) if at >= 0 else src.body_line
-
-
-def _source_line(src: Source, line: int) -> str | None:
-    rows = src.body.split("\n")
-    i = line - src.body_line
-    return rows[i] if 0 <= i < len(rows) else None
+def _static_files(options: Options) -> dict[str, Path]:
+    """Theme static files, overridden file by file by the site's own static/ folder."""
+    files = {}
+    own = options.static if options.static is not None else options.config.parent / "static"
+    for root in (THEME / "static", own):
+        if root and root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files[path.relative_to(root).as_posix()] = path
+    return files

@@ -14,7 +14,7 @@ from jinja2 import pass_context
 
 from .errors import TemplateError
 from .model import Site
-from .pages import KIND_LABELS, Page, sitemap_entries
+from .pages import KIND_LABELS, Page, sitemap_entries, sitemap_parts
 from .urls import HOME, NOT_FOUND, SEARCH, Urls, relative
 
 log = logging.getLogger(__name__)
@@ -34,10 +34,12 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,      # templates do not change during a build; skips a stat per include
         )
         self.env.globals.update(
             site=site, config=site.config, url=self._url, abs_url=self._abs_url, static=self._static,
-            kind_labels=KIND_LABELS, sitemap_entries=lambda: sitemap_entries(site, urls),
+            kind_labels=KIND_LABELS, sitemap_entries=lambda pager=None: sitemap_entries(site, urls, pager),
+            sitemap_parts=lambda: sitemap_parts(site),
             HOME=HOME, NOT_FOUND=NOT_FOUND, SEARCH=SEARCH, urls=urls,
             updated=(site.articles[0].date.isoformat() if site.articles else "2000-01-01T00:00:00+08:00"),
         )

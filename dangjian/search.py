@@ -144,8 +144,10 @@ def indexable_html(page_html: str, article: Article) -> str:
     return page_html[:found.start()] + meta + page_html[found.start():found.end()] + block + page_html[found.end():]
 
 
-def index(site: Site, urls: Urls, folder: Path) -> int:
-    """Index the article pages already written below `folder`; write folder/pagefind/.
+def index(site: Site, urls: Urls, read_page, workdir: Path) -> Path:
+    """Index the article pages this build produced (`read_page(path)` gives their bytes);
+    return the folder holding the new bundle (inside a temporary folder in `workdir`,
+    which the caller removes after copying the bundle into the output).
 
     Pagefind's in-process Python API answers one call per 0.1 s (minutes for
     10,000 pages) and, in 1.5.2, may stop its service before the bundle is fully
@@ -155,24 +157,27 @@ def index(site: Site, urls: Urls, folder: Path) -> int:
     the pages' paths, so result URLs come out right.
     """
     binary = _executable()
-    scratch = Path(tempfile.mkdtemp(prefix=f".{folder.name}.search-", dir=folder.parent))
+    work = Path(tempfile.mkdtemp(prefix=".search-", dir=workdir))
+    scratch, bundle = work / "pages", work / OUTPUT_DIR
     try:
         for article in site.articles:
             path = urls.article(article)
-            page_html = (folder / path).read_text(encoding="utf-8")
+            page_html = read_page(path).decode("utf-8")
             target = scratch / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(indexable_html(page_html, article), encoding="utf-8")
-        command = [str(binary), "--site", str(scratch), "--output-path", str((folder / OUTPUT_DIR).resolve()),
+        command = [str(binary), "--site", str(scratch), "--output-path", str(bundle.resolve()),
                    "--force-language", LANGUAGE, "--keep-index-url", "--exclude-selectors", EXCLUDE, "--quiet"]
         done = subprocess.run(command, capture_output=True, text=True, errors="replace")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    shutil.rmtree(scratch, ignore_errors=True)
     if done.returncode != 0:
+        shutil.rmtree(work, ignore_errors=True)
         raise SearchError(f"Pagefind 退出码 {done.returncode}：{(done.stderr or done.stdout).strip()[-800:]}")
-    count = len(site.articles)
-    log.info("搜索索引：%d 篇文章", count)
-    return count
+    log.info("搜索索引：%d 篇文章", len(site.articles))
+    return bundle
 
 
 def _executable() -> Path:

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Build-speed benchmark: cold, no-change and one-article-edit builds.
+
+    python benchmarks/build_bench.py [--sizes 1000 10000] [--runs 3] [--huge 100000]
+
+Corpora come from ../shared/bench/make_corpus.py when present (the reference
+corpus), else from a small generator here. Each build runs as a child process
+(`python build.py build ...`) under /usr/bin/time -v when available, so CPU
+seconds and peak memory are the child's own. Peak memory is the largest
+single process (the parent or one worker), as `time -v` reports it.
+Reports medians of --runs runs. The machine is shared: expect noise.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+TIME = Path("/usr/bin/time")
+
+
+def corpus(dest: Path, n: int) -> Path:
+    content = dest / "content"
+    if content.is_dir() and sum(1 for _ in content.rglob("*.md")) == n:
+        return content
+    shutil.rmtree(dest, ignore_errors=True)
+    if MAKE_CORPUS.exists():
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(dest), "--articles", str(n)], check=True,
+                       stdout=subprocess.DEVNULL)
+        return content
+    rnd = random.Random(1)
+    cats = ["news", "grassroots", "theme-education", "integrity", "theory", "outreach", "role-models", "notices"]
+    words = "医院党委 各党支部 深入开展 主题教育 志愿服务 义诊 理论学习 党风廉政建设 为群众办实事".split()
+    for i in range(n):
+        year = 2010 + i % 16
+        folder = content / cats[i % 8] / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        body = "\n\n".join("".join(rnd.choice(words) for _ in range(40)) + "。" for _ in range(6))
+        (folder / f"{year}-{i % 12 + 1:02d}-{i % 28 + 1:02d}-{i}.md").write_text(
+            f"---\ntitle: 第{i}篇 {rnd.choice(words)}\ndate: {year}-{i % 12 + 1:02d}-{i % 28 + 1:02d}\n"
+            f"tags: [{rnd.choice(words)}]\nauthor: 作者{i % 50}\n---\n\n{body}\n", "utf-8")
+    return content
+
+
+def run_build(content: Path, out: Path, *extra: str) -> dict:
+    cmd = [sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out),
+           "--config", str(ROOT / "site.toml"), "-q", *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if TIME.exists():
+        cmd = [str(TIME), "-v", *cmd]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed:\n{proc.stderr[-3000:]}")
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    return {"wall": wall, "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+            "peak_mb": int(peak.group(1)) / 1024 if peak else float("nan")}
+
+
+def written_files(out: Path) -> dict:
+    return {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def median(rows: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in rows)
+
+
+def bench(size: int, runs: int, work: Path) -> list[tuple]:
+    content = corpus(work / f"c{size}", size)
+    out = work / f"c{size}" / "site"
+    cache = work / f"c{size}" / ".cache"
+    rows = []
+    cold = []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        cold.append(run_build(content, out))
+    rows.append((size, "cold (no cache, no output)", cold))
+    before = written_files(out)
+    same = [run_build(content, out) for _ in range(runs)]
+    untouched = written_files(out) == before
+    rows.append((size, f"no change ({'no file written' if untouched else 'FILES WRITTEN'})", same))
+    article = sorted(content.rglob("*.md"))[len(before) % 97]
+    original = article.read_text("utf-8")
+    edits = []
+    for i in range(runs):
+        article.write_text(original + f"\n\n基准测试追加的一段文字 {i}。\n", "utf-8")
+        edits.append(run_build(content, out))
+    article.write_text(original, "utf-8")
+    rows.append((size, "one article edited", edits))
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--huge", type=int, default=0, help="also one cold build of this many articles (e.g. 100000)")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/dangjian-bench"))
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print("| articles | build | median wall s | median CPU s | median peak MB | runs |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: |")
+    for size in args.sizes:
+        for n, label, rows in bench(size, args.runs, args.work):
+            print(f"| {n:,} | {label} | {median(rows, 'wall'):.2f} | {median(rows, 'cpu'):.2f} | "
+                  f"{median(rows, 'peak_mb'):.0f} | {len(rows)} |", flush=True)
+    if args.huge:
+        content = corpus(args.work / f"c{args.huge}", args.huge)
+        out = args.work / f"c{args.huge}" / "site"
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out.parent / ".cache", ignore_errors=True)
+        r = run_build(content, out)
+        print(f"| {args.huge:,} | cold, once | {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mb']:.0f} | 1 |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,238 @@
+"""`build.py serve`: build, serve on 127.0.0.1, rebuild on save, reload the browser.
+
+- Builds incrementally (drafts included) into a preview folder of its own
+  (default .cache/serve/site), never into the published `site/`.
+- Watches content/, templates/, the site's static/ and site.toml with watchdog;
+  a burst of saves is coalesced into one rebuild.
+- Every HTML page it serves gets a small script (added here, at serving time;
+  it is never written into a build) that polls `/__dangjian/status` and
+  reloads the page when a new build is ready, or shows the build error as an
+  overlay until the file is fixed.
+- Serves only files inside the output folder.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import logging
+import mimetypes
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import SiteError
+from .pipeline import Options, build
+
+log = logging.getLogger(__name__)
+DEBOUNCE = 0.1          # seconds of quiet before a rebuild: editors save several files at once
+STATUS = "/__dangjian/status"
+SCRIPT_URL = "/__dangjian/reload.js"
+RELOAD_JS = r"""(function () {
+  var seen = null, box = null;
+  function overlay(text) {
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "dangjian-error";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(30,0,0,.92);" +
+        "color:#fff;padding:24px;font:16px/1.6 monospace;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "构建失败，请修改后保存（页面会自动刷新）：\n\n" + text;
+  }
+  function poll() {
+    fetch("__STATUS__", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (s.error) { overlay(s.error); seen = seen === null ? s.version : seen; }
+      else if (seen !== null && s.version !== seen) { location.reload(); return; }
+      else { seen = s.version; if (box) { box.remove(); box = null; } }
+      setTimeout(poll, 300);
+    }).catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+""".replace("__STATUS__", STATUS)
+TAG = f'<script src="{SCRIPT_URL}"></script>'.encode()
+
+
+class Preview:
+    """The build side: the latest build's version and error, rebuilt on demand."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.version = 0
+        self.error: str | None = None
+        self.lock = threading.Lock()
+        self.wanted = threading.Event()
+        self.last_change = 0.0
+
+    def rebuild(self) -> None:
+        started = time.perf_counter()
+        try:
+            result = build(self.options)
+        except SiteError as exc:
+            text = "\n".join(exc.lines())
+            print(text, file=sys.stderr)
+            print("构建失败：网站预览保留上一次的结果，修改并保存后会自动重试。", file=sys.stderr, flush=True)
+            with self.lock:
+                self.error, self.version = text, self.version + 1
+            return
+        except Exception as exc:      # noqa: BLE001 - the preview server must survive anything
+            log.exception("构建出错")
+            with self.lock:
+                self.error, self.version = f"{type(exc).__name__}: {exc}", self.version + 1
+            return
+        with self.lock:
+            self.error, self.version = None, self.version + 1
+        print(f"已更新：{result.articles} 篇文章，写入 {result.written} 个文件，用时 "
+              f"{time.perf_counter() - started:.2f} 秒", flush=True)
+
+    def changed(self, path: str) -> None:
+        self.last_change = time.monotonic()
+        self.wanted.set()
+
+    def loop(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            if not self.wanted.wait(0.2):
+                continue
+            while time.monotonic() - self.last_change < DEBOUNCE:     # let the burst finish
+                time.sleep(DEBOUNCE / 3)
+            self.wanted.clear()
+            self.rebuild()
+
+    def status(self) -> bytes:
+        with self.lock:
+            return json.dumps({"version": self.version, "error": self.error}, ensure_ascii=False).encode()
+
+
+def _watch(preview: Preview, options: Options):
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    out = options.out.resolve()
+    config = options.config.resolve()
+    ignored = [out, (options.cache_dir or out).resolve(), config.parent / ".cache"]
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event):
+            if event.event_type in ("opened", "closed_no_write"):
+                return
+            for raw in (event.src_path, getattr(event, "dest_path", "") or ""):
+                if not raw:
+                    continue
+                path = Path(raw).resolve()
+                if any(path.is_relative_to(i) for i in ignored) or path.name.startswith((".", "#")) \
+                        or path.name.endswith("~"):
+                    continue
+                if path.parent == config.parent and path != config and not path.is_dir() \
+                        and not any(path.is_relative_to(w) for w, _ in recursive):
+                    continue          # the site folder itself: only site.toml matters there
+                preview.changed(raw)
+                return
+
+    static = options.static if options.static is not None else options.config.parent / "static"
+    recursive = [(p.resolve(), True) for p in (options.content, options.templates, static) if p and p.is_dir()]
+    observer = Observer()
+    handler = Handler()
+    for folder, _ in recursive:
+        observer.schedule(handler, str(folder), recursive=True)
+    if not any(config.parent == f for f, _ in recursive):
+        observer.schedule(handler, str(config.parent), recursive=False)
+    observer.daemon = True
+    observer.start()
+    return observer
+
+
+def make_handler(root: Path, preview: Preview):
+    root = root.resolve()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        server_version = "dangjian-preview"
+
+        def log_message(self, *args):
+            pass
+
+        def do_HEAD(self):
+            self.do_GET(head=True)
+
+        def do_GET(self, head: bool = False):
+            path = urlsplit(self.path).path
+            if path == STATUS:
+                return self._send(200, "application/json; charset=utf-8", preview.status(), head, cache=False)
+            if path == SCRIPT_URL:
+                return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode(), head, cache=False)
+            target = self._resolve(path)
+            if target is not None and target.is_dir():
+                if not path.endswith("/"):
+                    self.send_response(301)
+                    self.send_header("Location", path + "/")
+                    self.send_header("Content-Length", "0")
+                    return self.end_headers()
+                target = target / "index.html"
+            if target is None or not target.is_file():
+                missing = root / "404.html"
+                body = missing.read_bytes() if missing.is_file() else "<!DOCTYPE html><title>404</title><h1>404</h1>".encode()
+                return self._send(404, "text/html; charset=utf-8", _inject(body), head, cache=False)
+            data = target.read_bytes()
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if kind == "text/html":
+                data, kind = _inject(data), "text/html; charset=utf-8"
+            elif kind.startswith("text/") or kind in ("application/xml", "application/atom+xml"):
+                kind += "; charset=utf-8"
+            return self._send(200, kind, data, head)
+
+        def _resolve(self, path: str) -> Path | None:
+            """The file for a URL path, or None when it would fall outside the output folder."""
+            try:
+                candidate = (root / unquote(path).lstrip("/")).resolve()
+            except (ValueError, OSError):
+                return None
+            return candidate if candidate == root or candidate.is_relative_to(root) else None
+
+        def _send(self, code: int, kind: str, data: bytes, head: bool, cache: bool = True):
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-cache" if cache else "no-store")
+            self.end_headers()
+            if not head:
+                self.wfile.write(data)
+
+    return Handler
+
+
+def _inject(page: bytes) -> bytes:
+    at = page.rfind(b"</body>")
+    return page[:at] + TAG + page[at:] if at >= 0 else page + TAG
+
+
+def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
+    from . import cache
+    cache.KEEP_IN_MEMORY = True            # rebuilds skip re-reading the cache this process wrote
+    if options.cache_dir is None:
+        options.cache_dir = options.out.parent / "build-cache"
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    preview = Preview(options)
+    preview.rebuild()
+    try:
+        httpd = http.server.ThreadingHTTPServer((host, port), make_handler(options.out, preview))
+    except OSError as exc:
+        print(f"无法在 {host}:{port} 上启动预览（{exc.strerror}）— 换一个端口，例如 --port 8001", file=sys.stderr)
+        return 1
+    httpd.daemon_threads = True
+    stop = threading.Event()
+    observer = _watch(preview, options)
+    worker = threading.Thread(target=preview.loop, args=(stop,), daemon=True)
+    worker.start()
+    shown = host if ":" not in host else f"[{host}]"
+    print(f"预览地址：http://{shown}:{httpd.server_address[1]}/ （保存文件后自动刷新；按 Ctrl+C 退出）", flush=True)
+    try:
+        httpd.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        print("\n预览已停止。", flush=True)
+    finally:
+        stop.set()
+        observer.stop()
+        httpd.server_close()
+    return 0

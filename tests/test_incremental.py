@@ -1,0 +1,274 @@
+"""Incremental builds: after every kind of change the output is byte-identical to a
+cold build, unchanged files are not touched, and a damaged cache is survived."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, make_corpus
+from dangjian.cli import main
+from dangjian.pipeline import Options, build
+
+
+@pytest.fixture(scope="module")
+def seed_content(tmp_path_factory) -> Path:
+    """The bundled sample (links, images, drafts) plus 120 generated articles."""
+    tmp = tmp_path_factory.mktemp("seed")
+    corpus = make_corpus(tmp / "corpus", 120, seed=7)
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(corpus, content, dirs_exist_ok=True)
+    return content
+
+
+@pytest.fixture
+def site(tmp_path, seed_content):
+    """A working copy: content, site.toml, templates/ and a first (cold) cached build."""
+    shutil.copytree(seed_content, tmp_path / "content")
+    shutil.copy(ROOT / "site.toml", tmp_path / "site.toml")
+    (tmp_path / "templates").mkdir()
+    work = Work(tmp_path)
+    work.build()
+    return work
+
+
+class Work:
+    def __init__(self, root: Path):
+        self.root = root
+        self.out = root / "site"
+
+    def argv(self, out: Path, *extra: str) -> list[str]:
+        return ["build", "--content", str(self.root / "content"), "--config", str(self.root / "site.toml"),
+                "--templates", str(self.root / "templates"), "--out", str(out), "--no-search", "-q", *extra]
+
+    def build(self, *extra: str):
+        options = Options(content=self.root / "content", config=self.root / "site.toml",
+                          templates=self.root / "templates", out=self.out, search=False)
+        for flag in extra:
+            if flag == "--jobs=2":
+                options.jobs = 2
+        return build(options)
+
+    def cold(self) -> Path:
+        out = self.root / "cold"
+        shutil.rmtree(out, ignore_errors=True)
+        assert main(self.argv(out, "--no-cache", "--jobs", "1")) == 0
+        return out
+
+    def assert_same_as_cold(self) -> None:
+        got, want = tree(self.out), tree(self.cold())
+        assert sorted(got) == sorted(want), set(got) ^ set(want)
+        different = [p for p in want if got[p] != want[p]]
+        assert not different, different[:5]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def stats(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.stat().st_ino)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def corpus_article(work: Work) -> Path:
+    return sorted((work.root / "content" / "news").rglob("20*-*.md"))[3]
+
+
+def test_no_change_rebuild_writes_nothing_and_keeps_mtimes(site):
+    before = stats(site.out)
+    result = site.build()
+    assert result.incremental and result.written == 0 and result.rendered == 0
+    assert stats(site.out) == before
+    site.assert_same_as_cold()
+
+
+def age(root: Path, seconds: int = 3600) -> None:
+    """Make every input look saved an hour ago (saves in the last seconds are never trusted by stat)."""
+    for path in [*root.rglob("*")]:
+        if path.is_file() and ".cache" not in path.parts and "site" not in path.relative_to(root).parts[:1]:
+            st = path.stat()
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def test_no_change_shortcut_and_what_defeats_it(site):
+    age(site.root)
+    site.build()
+    before = stats(site.out)
+    quick = site.build()
+    assert quick.shortcut and quick.written == 0 and stats(site.out) == before
+    (site.out / "index.html").write_text("被人改坏了", "utf-8")
+    repaired = site.build()
+    assert not repaired.shortcut and repaired.written == 1
+    site.assert_same_as_cold()
+    path = corpus_article(site)
+    edit(path, "title: ", "title: 捷径之后")
+    age(site.root, 1800)
+    edited = site.build()
+    assert not edited.shortcut and edited.written > 0
+    assert "捷径之后" in (site.out / "index.html").read_text("utf-8") or edited.written > 1
+    site.assert_same_as_cold()
+
+
+def test_edit_an_article(site):
+    path = corpus_article(site)
+    before = stats(site.out)
+    edit(path, "title: ", "title: 改过的标题")
+    text = path.read_text("utf-8")
+    path.write_text(text + "\n新增的一段正文，检验增量构建。\n", "utf-8")
+    result = site.build()
+    assert result.incremental and 0 < result.rendered < result.pages // 4
+    after = stats(site.out)
+    touched = {p for p in before if before[p] != after.get(p)}
+    assert 0 < len(touched) < len(before) // 4        # only what shows the article changed
+    assert "static/style.css" not in touched
+    site.assert_same_as_cold()
+
+
+def test_add_an_article(site):
+    (site.root / "content" / "news" / "2025" / "xin-wenzhang.md").write_text(
+        "---\ntitle: 新增文章：增量构建\ndate: 2025-12-30\ntags: [义诊, 新标签]\nauthor: 新作者\nsource: 新部门\n---\n\n正文。\n",
+        "utf-8")
+    site.build()
+    assert (site.out / "tags").is_dir()
+    site.assert_same_as_cold()
+
+
+def test_delete_an_article(site):
+    path = corpus_article(site)
+    path.unlink()
+    result = site.build()
+    assert result.removed >= 1
+    site.assert_same_as_cold()
+
+
+def test_rename_an_article_that_another_links_to(site):
+    target = site.root / "content" / "outreach" / "2024" / "qingshan-yizhen.md"
+    target.rename(target.with_name("qingshan-yizhen-huodong.md"))
+    result = site.build()
+    # The linking article's body no longer resolves the link: it is rebuilt and warns.
+    assert any("qingshan-yizhen.md" in p.message for p in result.warnings)
+    assert not (site.out / "outreach" / "2024" / "qingshan-yizhen").exists()
+    site.assert_same_as_cold()
+
+
+def test_change_a_template(site):
+    shutil.copy(ROOT / "dangjian" / "theme" / "templates" / "partials" / "footer.html",
+                site.root / "templates" / "footer-orig.html")
+    (site.root / "templates" / "partials").mkdir()
+    footer = (ROOT / "dangjian" / "theme" / "templates" / "partials" / "footer.html").read_text("utf-8")
+    (site.root / "templates" / "partials" / "footer.html").write_text(
+        footer.replace("</footer>", "<p>测试页脚</p></footer>"), "utf-8")
+    site.build()
+    assert "测试页脚" in (site.out / "index.html").read_text("utf-8")
+    site.assert_same_as_cold()
+
+
+def test_change_site_toml(site):
+    edit(site.root / "site.toml", 'copyright = "', 'copyright = "新版权 ')
+    site.build()
+    site.assert_same_as_cold()
+
+
+def test_change_a_category_name(site):
+    edit(site.root / "site.toml", 'name = "基层党建"', 'name = "支部建设"')
+    site.build()
+    assert "支部建设" in (site.out / "index.html").read_text("utf-8")
+    site.assert_same_as_cold()
+
+
+def test_touched_but_unchanged_file_renders_nothing(site):
+    path = corpus_article(site)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    result = site.build()
+    assert result.written == 0 and result.rendered == 0
+
+
+def test_hand_edited_output_is_restored(site):
+    page = site.out / "index.html"
+    page.write_text("被人改坏了", "utf-8")
+    (site.out / "stray.html").write_text("多余的文件", "utf-8")
+    site.build()
+    site.assert_same_as_cold()
+
+
+@pytest.mark.parametrize("damage", ["garble-index", "truncate-index", "garble-html", "empty-html"])
+def test_damaged_cache_is_survived(site, damage):
+    folder = site.root / ".cache" / "build" / "site"
+    edit(corpus_article(site), "title: ", "title: 缓存损坏后")
+    if damage == "garble-index":
+        data = bytearray((folder / "state.pickle").read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        (folder / "state.pickle").write_bytes(bytes(data))
+    elif damage == "truncate-index":
+        (folder / "state.pickle").write_bytes((folder / "state.pickle").read_bytes()[:100])
+    elif damage == "garble-html":
+        import sqlite3
+        db = sqlite3.connect(folder / "html.sqlite")
+        db.execute("UPDATE html SET body = body || '<p>坏</p>'")
+        db.commit()
+        db.close()
+        # Force pages showing other articles' bodies (feeds) to need the store.
+        edit(site.root / "site.toml", 'copyright = "', 'copyright = "x')
+    else:
+        (folder / "html.sqlite").write_bytes(b"not a database at all" * 10)
+        edit(site.root / "site.toml", 'copyright = "', 'copyright = "x')
+    assert main(site.argv(site.out)) == 0
+    site.assert_same_as_cold()
+
+
+def test_failed_incremental_build_leaves_site_intact(site):
+    before = tree(site.out)
+    (site.root / "content" / "news" / "2025" / "broken.md").write_text("---\ntitle: 坏文件\ndate: 2025-13-45\n---\n正文\n",
+                                                                    "utf-8")
+    assert main(site.argv(site.out)) == 1
+    assert tree(site.out) == before
+    (site.root / "content" / "news" / "2025" / "broken.md").unlink()
+    assert site.build().written == 0
+
+
+def test_interrupted_commit_is_completed_next_time(site):
+    from dangjian.output import IncrementalWriter
+    writer = IncrementalWriter(site.out, site.root / ".cache" / "build" / "site" / "journal.json")
+    writer.reserve("index.html", "test")
+    with writer:
+        writer.write("index.html", b"new home")
+        writer.commit = lambda: None          # the journal below stands for a commit cut short
+        import json
+        writer.journal.write_text(json.dumps({"out": str(writer.out_dir), "staging": str(writer.staging),
+                                              "changed": ["index.html"], "removed": []}))
+        shutil.copytree(writer.staging, writer.staging.with_name("kept"))
+    shutil.copytree(writer.staging.with_name("kept"), writer.staging)
+    site.build()
+    assert not writer.journal.exists()
+    site.assert_same_as_cold()
+
+
+def test_parallel_build_matches_serial(site, tmp_path):
+    serial = tree(site.cold())
+    # More work items than the in-process threshold, so the fork pool runs.
+    for i in range(90):
+        (site.root / "content" / "theory" / "2024").mkdir(parents=True, exist_ok=True)
+        (site.root / "content" / "theory" / "2024" / f"p{i}.md").write_text(
+            f"---\ntitle: 并行测试 {i}\ndate: 2024-03-{i % 28 + 1:02d}\ntags: [理论学习]\n---\n\n第 {i} 篇，**加粗**。\n", "utf-8")
+    shutil.rmtree(site.out)
+    shutil.rmtree(site.root / ".cache")
+    site.build("--jobs=2")
+    site.assert_same_as_cold()
+    assert set(serial) < set(tree(site.out))
+
+
+def test_cli_reports_incremental_counts(site, capsys):
+    assert main(site.argv(site.out)[:-1]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"写入 0 个文件", out), out

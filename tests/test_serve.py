@@ -1,0 +1,134 @@
+"""`build.py serve` driven for real: a subprocess on a free port, real HTTP, real
+file edits; and real Chromium reloading the page by itself."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+ARTICLE = Path("content/news/2025/我院召开党建工作会议.md")
+
+
+@pytest.fixture
+def preview(tmp_path):
+    """A copy of the sample site served by `build.py serve --port 0`."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copy(ROOT / "site.toml", tmp_path / "site.toml")
+    (tmp_path / "secret.txt").write_text("TOP-SECRET", "utf-8")
+    proc = subprocess.Popen([sys.executable, "-u", str(ROOT / "build.py"), "serve", "--port", "0", "-q"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    url = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        m = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
+        if m:
+            url = m.group(1)
+            break
+    if url is None:
+        proc.kill()
+        pytest.fail("serve did not start: " + proc.stderr.read())
+    yield tmp_path, url
+    proc.terminate()
+    proc.wait(10)
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8")
+
+
+def status(url: str) -> dict:
+    return json.loads(get(url + "__dangjian/status")[1])
+
+
+def wait_for(check, timeout: float = 15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting")
+
+
+def article_url(url: str) -> str:
+    home = get(url + "index.html")[1]
+    href = re.search(r'href="(news/2025/[^"]+/index\.html)"', home).group(1)
+    return url + href
+
+
+def test_serve_edit_break_fix(preview):
+    root, url = preview
+    page = article_url(url)
+    code, html = get(page)
+    assert code == 200 and "/__dangjian/reload.js" in html and "<html lang=\"zh-CN\">" in html
+    # Drafts are visible while previewing.
+    assert "青年理论学习小组举办" in get(url + "theory/index.html")[1]
+
+    path = root / ARTICLE
+    path.write_text(path.read_text("utf-8").replace("title: ", "title: 预览修改", 1), "utf-8")
+    wait_for(lambda: "预览修改" in get(page)[1])
+
+    good = path.read_text("utf-8")
+    path.write_text(good.replace("date: ", "date: 2025-13-99 #", 1), "utf-8")
+    error = wait_for(lambda: status(url)["error"])
+    assert "我院召开党建工作会议.md" in error and "日期" in error
+    assert "预览修改" in get(page)[1]          # the last good build is still served
+
+    path.write_text(good.replace("预览修改", "修好了"), "utf-8")
+    wait_for(lambda: status(url)["error"] is None and "修好了" in get(page)[1])
+
+
+def test_serve_stays_inside_the_output_folder(preview):
+    root, url = preview
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    for path in ("/../secret.txt", "/../../../secret.txt", "/%2e%2e/%2e%2e/%2e%2e/secret.txt",
+                 "/..%2f..%2f..%2fsecret.txt", "/%2e%2e%2f%2e%2e%2f%2e%2e%2fsite.toml", "/../../../../etc/passwd",
+                 "/%00"):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        conn.close()
+        assert response.status == 404, path
+        assert "TOP-SECRET" not in body and "root:" not in body and "base_url" not in body
+
+
+def test_live_reload_code_never_reaches_a_normal_build(sample_site):
+    for path in sample_site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".js"):
+            assert b"__dangjian" not in path.read_bytes(), path
+
+
+@pytest.mark.browser
+def test_browser_reloads_by_itself_after_an_edit(preview, page):
+    root, url = preview
+    target = article_url(url)
+    page.goto(target)
+    page.evaluate("window.__marker = 'old page'")
+    path = root / ARTICLE
+    path.write_text(path.read_text("utf-8").replace("title: ", "title: 自动刷新", 1), "utf-8")
+    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').textContent.includes('自动刷新')",
+                           timeout=15000)
+    assert page.evaluate("window.__marker") is None      # a real reload, not a patch
+    path.write_text(path.read_text("utf-8").replace("date: ", "date: 不是日期 #", 1), "utf-8")
+    page.wait_for_selector("#dangjian-error", timeout=15000)
+    assert "日期" in page.inner_text("#dangjian-error")
