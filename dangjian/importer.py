@@ -18,6 +18,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 
+from . import importer_pages as P
 from . import importer_rules as R
 from . import urls
 
@@ -60,7 +61,7 @@ class _Article:
     review: list[str] = field(default_factory=list)
 
 
-def _skip_list(lines: list[R.Line], i: int) -> int:
+def _skip_list(lines: list[P.Line], i: int) -> int:
     """Index after the run of short/link lines starting at i."""
     while i < len(lines) and not lines[i].image and (
             R.short_plain(lines[i].text) or R.link_like(lines[i].text, lines[i].link_ratio)):
@@ -68,7 +69,7 @@ def _skip_list(lines: list[R.Line], i: int) -> int:
     return i
 
 
-def _extract(lines: list[R.Line], hints: dict, tally: _Tally, year: int | None, today: date) -> _Article:
+def _extract(lines: list[P.Line], hints: dict, tally: _Tally, year: int | None, today: date) -> _Article:
     art = _Article()
     cleaned, glosses, garbled = [], 0, []
     for ln in lines:
@@ -80,7 +81,7 @@ def _extract(lines: list[R.Line], hints: dict, tally: _Tally, year: int | None, 
             cleaned.append(replace(ln, text=text))
     tally.add("拼音注音", glosses, "处")
 
-    kept: list[R.Line] = []
+    kept: list[P.Line] = []
     meta_at: list[int] = []
     fields: list[R.Field] = []
     crumbs: list[str] = []
@@ -173,7 +174,7 @@ def _extract(lines: list[R.Line], hints: dict, tally: _Tally, year: int | None, 
     return art
 
 
-def _find_title(art: _Article, kept: list[R.Line], meta_at: list[int], crumbs: list[str], hints: dict,
+def _find_title(art: _Article, kept: list[P.Line], meta_at: list[int], crumbs: list[str], hints: dict,
                 tally: _Tally) -> None:
     head = next((i for i, ln in enumerate(kept) if not ln.image and R.is_paragraph(ln.text)), len(kept))
     norms = [R.norm(ln.text) if not ln.image and (ln.link_ratio or 0) < 0.7 else "" for ln in kept]
@@ -208,7 +209,7 @@ def _find_title(art: _Article, kept: list[R.Line], meta_at: list[int], crumbs: l
     kept[:] = [ln for ln in kept if ln.image or R.norm(ln.text) != title_norm]
 
 
-def _drop_link_farms(kept: list[R.Line], tally: _Tally) -> list[R.Line]:
+def _drop_link_farms(kept: list[P.Line], tally: _Tally) -> list[P.Line]:
     """Runs of ≥3 link-like lines are link farms: anywhere when the HTML says they are links,
     only before or after the running text when guessed from plain text (bullets, trailing dates,
     or ≥5 short unpunctuated lines), so that lists inside the article survive."""
@@ -236,8 +237,8 @@ def _drop_link_farms(kept: list[R.Line], tally: _Tally) -> list[R.Line]:
     return [ln for i, ln in enumerate(kept) if i not in drop]
 
 
-def _resolve_fields(art: _Article, fields: list[R.Field], kept: list[R.Line], year: int | None, today: date,
-                    everything: list[R.Line]) -> None:
+def _resolve_fields(art: _Article, fields: list[R.Field], kept: list[P.Line], year: int | None, today: date,
+                    everything: list[P.Line]) -> None:
     def first(kind: str) -> str:
         return next((f.value for f in fields if f.kind == kind and f.value), "")
     art.source, art.editor = first("source"), first("editor")
@@ -386,20 +387,20 @@ def import_pages(sources: list[Path], category: str, out_dir: Path, *, simplifie
 
 def _import_one(path: Path, category: str, out_dir: Path, simplified: bool, year: int | None,
                 today: date) -> ImportReport:
-    text, encoding, problem = R.decode(path.read_bytes())
+    text, encoding, problem = P.decode(path.read_bytes())
     report = ImportReport(path, None, encoding, {}, [], [])
     if problem:
         report.needs_review.append(problem)
     hints = {"stem": path.stem}
-    if R.looks_html(path, text):
-        parser, note = R.html_lines(text)
+    if P.looks_html(path, text):
+        parser, note = P.html_lines(text)
         if note:
             report.needs_review.append(note)
         lines, hints["title"], hints["h1"] = parser.lines, parser.title, parser.h1
         tally = _Tally()
         tally.add("页面框架（导航/页眉/页脚/侧栏/脚本等）", parser.skipped, "块")
     else:
-        lines, tally = R.text_lines(text), _Tally()
+        lines, tally = P.text_lines(text), _Tally()
     art = _extract(lines, hints, tally, year, today)
     if simplified:
         conv = R.to_simplified

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dangjian import importer_pages as P
 from dangjian import importer_rules as R
 from dangjian.importer import ImportReport, format_report, import_pages, slugify
 
@@ -360,10 +361,10 @@ def test_parse_meta_lines():
 
 def test_decode_choices():
     text = "医院党委召开理论学习中心组学习会，传达学习上级会议精神。"
-    assert R.decode(text.encode("gbk"))[:2] == (text, "gb18030")
+    assert P.decode(text.encode("gbk"))[:2] == (text, "gb18030")
     trad = "醫院黨委召開理論學習中心組學習會，傳達學習上級會議精神。"
-    assert R.decode(trad.encode("big5"))[:2] == (trad, "big5")
-    assert R.decode(text.encode("utf-8-sig"))[:2] == (text, "utf-8-sig")
+    assert P.decode(trad.encode("big5"))[:2] == (trad, "big5")
+    assert P.decode(text.encode("utf-8-sig"))[:2] == (text, "utf-8-sig")
 
 
 def test_slugify():
