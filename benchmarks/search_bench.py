@@ -193,8 +193,9 @@ def main() -> None:
             subprocess.run([sys.executable, str(MAKE_CORPUS), str(folder), "--articles", str(n), "--seed", "1"],
                            check=True, stdout=subprocess.DEVNULL)
         site = folder / "www" / "djgz"
-        if not (site / "index.html").exists():
-            build(content, site)
+        # Always (re)build (incremental: quick when only the theme changed), so the
+        # browser figures are for the current search.js and templates.
+        build(content, site)
         times = time_index(content, site, args.runs)
         pf = site / "pagefind"
         texts, names, sources = corpus_text(content)

@@ -4,7 +4,7 @@
  * The index holds overlapping two-character tokens of every article, so the
  * query is turned into the same tokens here: any Chinese substring of two or
  * more characters then matches (支部 in 党支部). The encoding must stay
- * identical to dangjian/search.py (encode_char, gram_counts).
+ * identical to dangjian/search.py (encode_char, grams).
  * A plain script (not a module) so that, opened from disk, it can still say
  * why search does not work there.
  */
