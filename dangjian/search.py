@@ -169,16 +169,18 @@ def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0) -> Pa
 
     Pagefind's in-process Python API answers one call per 0.1 s (minutes for
     10,000 pages) and, in 1.5.2, may stop its service before the bundle is fully
-    written (we saw a truncated wasm file). So the indexable copies go to a
-    scratch folder beside the output (written by `jobs` forked processes: the
-    tokens are pure Python) and the Pagefind binary shipped in the
-    `pagefind[extended]` wheel indexes it in one run, in parallel; their paths are
-    the pages' paths, so result URLs come out right.
+    written (we saw a truncated wasm file). So small indexable copies (see
+    `indexable_html`) are written by `jobs` forked processes (the tokens are pure
+    Python) to a scratch folder in the system's temporary folder (throwaway files;
+    measured 10x cheaper to create there than beside this machine's output), and
+    the Pagefind binary shipped in the `pagefind[extended]` wheel indexes it in one
+    run, in parallel; their paths are the pages' paths, so result URLs come out right.
     """
     binary = _executable()
     work = Path(tempfile.mkdtemp(prefix=".search-", dir=workdir))
-    scratch, bundle = work / "pages", work / OUTPUT_DIR
+    bundle = work / OUTPUT_DIR
     paths = {article.key: urls.article(article) for article in site.articles}
+    scratch = Path(tempfile.mkdtemp(prefix="dangjian-search-"))
 
     def write(article: Article) -> None:
         path = paths[article.key]
@@ -195,7 +197,8 @@ def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0) -> Pa
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    shutil.rmtree(scratch, ignore_errors=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     if done.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)
         raise SearchError(f"Pagefind 退出码 {done.returncode}：{(done.stderr or done.stdout).strip()[-800:]}")
