@@ -409,7 +409,7 @@ def _search(options: Options, site, g: Gathered, writer, todo, sigs, state, curr
             writer.reserve(path, "search")
             writer.keep(path)
         return False
-    bundle = search.index(site, g.urls, writer.read, options.out.resolve().parent)
+    bundle = search.index(site, g.urls, writer.read, options.out.resolve().parent, options.jobs)
     try:
         for path in sorted(bundle.rglob("*")):
             if path.is_file():

@@ -7,9 +7,10 @@ that gap the way classic CJK search engines do, with overlapping character
 bigrams, while Pagefind stays the engine (storage, chunked loading, ranking,
 filters, sorting):
 
-- at build time every article gets a hidden block of bigram tokens (title,
-  authors, source, tags and body), injected only into the HTML handed to the
-  indexer, never into the published page;
+- at build time every article gets hidden blocks of bigram tokens, each token
+  once (the title's in a block Pagefind weights higher; authors, source, tags and
+  body in another), in a small copy of the page handed to the indexer, never in
+  the published page;
 - `theme/static/search.js` turns the reader's query into the same tokens, so
   any substring of two or more characters is matched.
 
@@ -28,10 +29,10 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from . import parallel
 from .errors import SiteError
 from .model import Article, Site
 from .urls import Urls
@@ -43,9 +44,9 @@ LANGUAGE = "zh-cn"
 # Han characters: CJK Unified Ideographs + Extension A (BMP) and Extensions B-G (astral).
 HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]+")
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-# A token repeated this often in one article counts no more: enough for ranking,
-# while the index stays small (measured in benchmarks/search_bench.py).
-MAX_REPEAT = 3
+# Pagefind weight of the title's tokens (1 is the body's; h1 gets 7 by default), so
+# that an article whose title has the query ranks above one that mentions it once.
+TITLE_WEIGHT = 7
 BLOCK_TAGS = frozenset("""address article aside blockquote br caption dd details div dl dt figcaption figure
 footer h1 h2 h3 h4 h5 h6 header hr img li main nav ol p pre section summary table tbody td tfoot th thead
 tr ul""".split())
@@ -82,23 +83,25 @@ def normalise(text: str) -> str:
     return text.lower()
 
 
-def gram_counts(text: str) -> Counter:
+def grams(text: str, normalised: bool = False) -> dict[str, None]:
     """Each Han run's overlapping character pairs plus its last character (so a
-    single character matches too: it starts a pair or ends a run), counted."""
-    counts: Counter = Counter()
-    for run in HAN.findall(normalise(text)):
-        counts.update(map(str.__add__, run, run[1:]))
-        counts[run[-1]] += 1
-    return counts
+    single character matches too: it starts a pair or ends a run), distinct, in
+    order of first appearance."""
+    out: dict[str, None] = {}
+    for run in HAN.findall(text if normalised else normalise(text)):
+        out.update(dict.fromkeys(map(str.__add__, run, run[1:])))
+        out[run[-1]] = None
+    return out
 
 
+@lru_cache(maxsize=1 << 18)        # a corpus has some 10^5 distinct pairs
 def encode(gram: str) -> str:
     return "h" + "".join(map(encode_char, gram))
 
 
 def tokens(text: str) -> list[str]:
     """The distinct tokens of `text` (what a query is turned into, in search.js)."""
-    return [encode(g) for g in gram_counts(text)]
+    return [encode(g) for g in grams(text)]
 
 
 _BLOCK = re.compile(r"</?(?:%s)\b[^>]*>" % "|".join(sorted(BLOCK_TAGS)), re.I)
@@ -111,68 +114,92 @@ def text_of(fragment: str) -> str:
     return html.unescape(_TAG.sub("", _BLOCK.sub("\n", fragment)))
 
 
-def searchable_text(article: Article) -> str:
-    """Everything a reader may search an article by, one field per line."""
-    return "\n".join([article.title, *article.authors, article.source, *article.tags, text_of(article.html)])
+def searchable_text(article: Article, body_text: str | None = None) -> str:
+    """Everything a reader may search an article by but its title, one field per line."""
+    body = text_of(article.html) if body_text is None else body_text
+    return "\n".join([*article.authors, article.source, *article.tags, body])
 
 
-def index_words(text: str) -> list[str]:
-    """What the indexer gets for one article: the Han tokens (a few repeats kept
-    for ranking) and, once each, the other words (numbers, Latin abbreviations)."""
-    words = []
-    for gram, n in gram_counts(text).items():
-        words.extend([encode(gram)] * min(n, MAX_REPEAT))
-    words.extend("w" + word for word in dict.fromkeys(_WORD.findall(HAN.sub(" ", normalise(text)))))
-    return words
+def index_words(text: str, skip: frozenset = frozenset()) -> list[str]:
+    """What the indexer gets for one field: each Han token and each other word
+    (numbers, Latin abbreviations) once, except those in `skip`. Once is enough:
+    Pagefind's indexing time grows with every token it is handed (measured: 10,000
+    articles took 28 s of its CPU with up to 3 repeats, 20 s with none), and
+    term counts of character pairs say little about relevance; title matches are
+    weighted instead (see `indexable_html`)."""
+    text = normalise(text)
+    words = [encode(gram) for gram in grams(text, normalised=True)]
+    words.extend("w" + word for word in dict.fromkeys(_WORD.findall(HAN.sub(" ", text))))
+    return [w for w in words if w not in skip] if skip else words
 
 
 _WORD = re.compile(r"[^\W_]+")
-_BODY_ATTR = re.compile(r"<[^>]*\bdata-pagefind-body\b[^>]*>")
-# Pagefind indexes only the token block of the body region; the readable text
-# travels as the `text` meta (not indexed) for search.js to cut excerpts from.
-EXCLUDE = "[data-pagefind-body] > :not([data-search-tokens])"
+_FIELD_ATTR = re.compile(r"\bdata-pagefind-(?:meta|filter|sort)\b")
 
 
 def indexable_html(page_html: str, article: Article) -> str:
-    """The page as the indexer sees it; the published page stays as rendered."""
-    found = _BODY_ATTR.search(page_html)
-    if not found:
+    """A small page for the indexer: the rendered page's elements that carry
+    Pagefind meta, filter and sort attributes (from the first of them up to the
+    `data-pagefind-body` tag, so templates stay in charge of those), the readable
+    body text as the `text` meta (stored, not indexed: search.js cuts excerpts
+    from it) and a body holding only the token blocks. Site header, navigation,
+    related lists and the body HTML are left out: Pagefind would parse them only
+    to skip them (measured: scratch pages 14 KB → 5 KB). The published page
+    stays as rendered. Fields must therefore come before the body in templates."""
+    at = page_html.find("data-pagefind-body")       # str.find: far cheaper than a regex over the page
+    body_start, body_end = page_html.rfind("<", 0, at), page_html.find(">", at) + 1
+    if at < 0 or body_start < 0 or not body_end:
         raise SearchError(f"文章模板缺少 data-pagefind-body（{article.key}）")
-    text = " ".join(text_of(article.html).split())
+    first = _FIELD_ATTR.search(page_html, 0, body_start)
+    start = page_html.rfind("<", 0, first.start()) if first else body_start
+    body_text = text_of(article.html)
+    text = " ".join(body_text.split())
     meta = f'<span hidden data-pagefind-meta="text:{html.escape(text, quote=True)}"></span>'
-    block = f'<div hidden data-search-tokens>{" ".join(index_words(searchable_text(article)))}</div>'
-    return page_html[:found.start()] + meta + page_html[found.start():found.end()] + block + page_html[found.end():]
+    title = index_words(article.title)
+    rest = index_words(searchable_text(article, body_text), frozenset(title))
+    block = (f'<div hidden data-pagefind-weight="{TITLE_WEIGHT}">{" ".join(title)}</div>'
+             f'<div hidden>{" ".join(rest)}</div>')
+    return ('<!DOCTYPE html><html lang="zh-CN"><body>' + page_html[start:body_start] + meta
+            + page_html[body_start:body_end] + block + "</div></body></html>")
 
 
-def index(site: Site, urls: Urls, read_page, workdir: Path) -> Path:
+def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0) -> Path:
     """Index the article pages this build produced (`read_page(path)` gives their bytes);
     return the folder holding the new bundle (inside a temporary folder in `workdir`,
     which the caller removes after copying the bundle into the output).
 
     Pagefind's in-process Python API answers one call per 0.1 s (minutes for
     10,000 pages) and, in 1.5.2, may stop its service before the bundle is fully
-    written (we saw a truncated wasm file). So the indexable copies go to a
-    scratch folder beside the output and the Pagefind binary shipped in the
-    `pagefind[extended]` wheel indexes it in one run, in parallel; their paths are
-    the pages' paths, so result URLs come out right.
+    written (we saw a truncated wasm file). So small indexable copies (see
+    `indexable_html`) are written by `jobs` forked processes (the tokens are pure
+    Python) to a scratch folder in the system's temporary folder (throwaway files;
+    measured 10x cheaper to create there than beside this machine's output), and
+    the Pagefind binary shipped in the `pagefind[extended]` wheel indexes it in one
+    run, in parallel; their paths are the pages' paths, so result URLs come out right.
     """
     binary = _executable()
     work = Path(tempfile.mkdtemp(prefix=".search-", dir=workdir))
-    scratch, bundle = work / "pages", work / OUTPUT_DIR
+    bundle = work / OUTPUT_DIR
+    paths = {article.key: urls.article(article) for article in site.articles}
+    scratch = Path(tempfile.mkdtemp(prefix="dangjian-search-"))
+
+    def write(article: Article) -> None:
+        path = paths[article.key]
+        page_html = read_page(path).decode("utf-8")
+        (scratch / path).write_text(indexable_html(page_html, article), encoding="utf-8")
+
     try:
-        for article in site.articles:
-            path = urls.article(article)
-            page_html = read_page(path).decode("utf-8")
-            target = scratch / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(indexable_html(page_html, article), encoding="utf-8")
+        for folder in sorted({str(Path(path).parent) for path in paths.values()}):
+            (scratch / folder).mkdir(parents=True, exist_ok=True)
+        parallel.run(write, site.articles, jobs or parallel.default_jobs())
         command = [str(binary), "--site", str(scratch), "--output-path", str(bundle.resolve()),
-                   "--force-language", LANGUAGE, "--keep-index-url", "--exclude-selectors", EXCLUDE, "--quiet"]
+                   "--force-language", LANGUAGE, "--keep-index-url", "--quiet"]
         done = subprocess.run(command, capture_output=True, text=True, errors="replace")
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    shutil.rmtree(scratch, ignore_errors=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     if done.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)
         raise SearchError(f"Pagefind 退出码 {done.returncode}：{(done.stderr or done.stdout).strip()[-800:]}")

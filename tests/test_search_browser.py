@@ -109,6 +109,28 @@ def test_author_name(page, serve, corpus):
     assert set(got) == want and f"找到 {len(want)} 篇" in status
 
 
+def test_articles_with_the_query_in_their_title_rank_first(page, serve, corpus):
+    """Relevance order: title matches are weighted above body matches."""
+    parent, articles = corpus
+    titles = {stem: a["text"].split("\n", 1)[0] for stem, a in articles.items()}
+    query, in_title = None, set()
+    for title in sorted(set(titles.values())):
+        for i in range(len(title) - 3):
+            q = title[i:i + 4]
+            if not HAN_ONLY.match(q):
+                continue
+            hits = {s for s, t in titles.items() if q in t}
+            if 1 <= len(hits) <= 3 and len(expected(articles, q) - hits) >= 3:
+                query, in_title = q, hits
+                break
+        if query:
+            break
+    assert query, "corpus has no title piece that other articles mention only in their text"
+    status, got = search(page, serve(parent).url, query)
+    assert set(got) == expected(articles, query)
+    assert set(got[:len(in_title)]) == in_title, (query, got[:5], in_title)
+
+
 def test_no_match_shows_a_clear_empty_state(page, serve, corpus):
     parent, articles = corpus
     assert not expected(articles, "苹果香蕉")
