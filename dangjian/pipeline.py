@@ -336,11 +336,14 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
         writer.reserve(path, str(src))
     writer.reserve(MARKER, "marker")
     renderer = Renderer(site, g.urls, options.templates)
-    sigs = {}
+    sigs, signer = {}, None
     if cache is not None:
         signer = Signer(site, g.urls, rebuild.global_key(renderer, g.config), template_facets(renderer.env),
                         g.memo["digests"], g.memo["hashes"])
-        sigs = {page.path: signer.sign(page) for page in pages}
+        if incremental:     # needed before rendering, to pick the pages to render
+            sigs = {page.path: signer.sign(page) for page in pages}
+            signer = None
+        # A cold build renders every page anyway: its workers sign them as they go.
     _lap("依赖签名")
     current = output_stats(options.out) if incremental else {}
     with writer:
@@ -351,7 +354,9 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
                 writer.keep("")
             if cache is not None:
                 cache.html.prefetch([a.body for p in todo for a in ((p.article,) if p.article else ()) + p.articles])
-        _render_all(writer, renderer, todo, options)
+        signed = _render_all(writer, renderer, todo, options, signer)
+        if signer is not None:
+            sigs = dict(zip([p.path for p in pages], signed))
         _lap(f"生成 {len(todo)} 页")
         for path, src in copies.items():
             if incremental and rebuild.copy_current(path, src, state, current):
@@ -445,26 +450,30 @@ def _inspect_images(content: Path, assets: list[str], cache: img.ImageCache, rep
     return found
 
 
-def _render_all(writer, renderer: Renderer, pages: list[Page], options: Options) -> None:
-    """Render and stage pages, over worker processes when there are many."""
+def _render_all(writer, renderer: Renderer, pages: list[Page], options: Options, signer: Signer | None = None) -> list:
+    """Render and stage pages, over worker processes when there are many; with a `signer`, also sign them."""
     progress = options.progress or Silent()
     progress.phase("生成页面", len(pages))
     before = (writer.stats.written, writer.stats.unchanged, len(getattr(writer, "changed", ())))
-    _CTX.update(writer=writer, renderer=renderer)
+    _CTX.update(writer=writer, renderer=renderer, signer=signer)
     try:
-        flags = parallel.run(_render_one, pages, options.jobs or parallel.default_jobs(), progress, 32)
+        results = parallel.run(_render_one, pages, options.jobs or parallel.default_jobs(), progress, 32)
     finally:
         _CTX.clear()
     progress.close()
+    flags = [r[0] for r in results]
     # Workers staged the files; the counts are rebuilt here from what each reported.
     writer.stats.written = before[0] + sum(flags)
     writer.stats.unchanged = before[1] + len(flags) - sum(flags)
     if hasattr(writer, "changed"):
         writer.changed[before[2]:] = [p.path for p, wrote in zip(pages, flags) if wrote]
+    return [r[1] for r in results]
 
 
-def _render_one(page: Page) -> bool:
-    return _CTX["writer"].write(page.path, _CTX["renderer"].render(page))
+def _render_one(page: Page) -> tuple[bool, str | None]:
+    signer = _CTX["signer"]
+    wrote = _CTX["writer"].write(page.path, _CTX["renderer"].render(page))
+    return wrote, signer.sign(page) if signer is not None else None
 
 
 def check(options: Options) -> Gathered:
