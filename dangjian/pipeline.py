@@ -5,6 +5,7 @@ written until the whole site has been planned and every output path checked.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import posixpath
@@ -20,11 +21,11 @@ from .cache import (BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, d
                     pack_body, pack_source, scan, unpack_body, unpack_source)
 from .config import SiteConfig, load_config
 from .content import Source, load_file
-from .deps import Signer, template_facets
+from .deps import Signer, sign_all, template_facets
 from .errors import Report
 from .model import Body, Picture, build_site
 from . import rebuild
-from .output import MARKER, IncrementalWriter, Writer, recover
+from .output import MARKER, IncrementalWriter, Writer, check_output_folder, recover
 from .pages import Page, plan
 from .progress import Progress, Silent
 from .render import THEME, Renderer
@@ -275,6 +276,18 @@ def _convert_one(src: Source):
 
 
 def build(options: Options) -> Result:
+    # A build allocates millions of long-lived objects (sources, model, pages, cache state):
+    # with the default thresholds the collector walks them hundreds of times (≈15% of an
+    # incremental build at 10,000 articles). Young garbage is still collected, just in bigger batches.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 50)
+    try:
+        return _build_with_cache(options)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _build_with_cache(options: Options) -> Result:
     started = _T0[0] = time.perf_counter()
     cache = BuildCache(options.cache_dir or cache_dir_for(options.out)) if options.cache else None
     state = scanned = None
@@ -326,7 +339,7 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     if g.config.stats.page:
         pages.append(stats.plan_page(site))
     _lap("模型与规划")
-    _check_output_folder(options)
+    check_output_folder(options.out, [options.content, options.config.resolve().parent, options.templates])
     incremental = state is not None and (options.out / MARKER).is_file()
     writer = IncrementalWriter(options.out, cache.journal) if incremental else Writer(options.out)
     for page in pages:
@@ -341,7 +354,7 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
         signer = Signer(site, g.urls, rebuild.global_key(renderer, g.config), template_facets(renderer.env),
                         g.memo["digests"], g.memo["hashes"])
         if incremental:     # needed before rendering, to pick the pages to render
-            sigs = {page.path: signer.sign(page) for page in pages}
+            sigs = dict(zip([p.path for p in pages], sign_all(signer, pages, options.jobs or parallel.default_jobs())))
             signer = None
         # A cold build renders every page anyway: its workers sign them as they go.
     _lap("依赖签名")
@@ -479,19 +492,6 @@ def _render_one(page: Page) -> tuple[bool, str | None]:
 def check(options: Options) -> Gathered:
     """Validate everything a build would, write nothing."""
     return gather(options)
-
-
-def _check_output_folder(options: Options) -> None:
-    from .errors import OutputError
-    out = options.out.resolve()
-    protected = [options.content.resolve(), options.config.resolve().parent, Path.cwd().resolve(), Path.home()]
-    if options.templates:
-        protected.append(options.templates.resolve())
-    for place in protected:
-        if out == place or place.is_relative_to(out):
-            raise OutputError(f"输出文件夹 {options.out} 包含内容、模板或配置，拒绝覆盖 — 请用 --out 指定单独的文件夹，如 site")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise OutputError(f"输出文件夹 {options.out} 已存在且不是本工具生成的，拒绝覆盖 — 请换一个 --out 文件夹，或先手动删除它")
 
 
 def _static_files(options: Options) -> dict[str, Path]:
