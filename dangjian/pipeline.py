@@ -50,6 +50,8 @@ class Options:
     cache_dir: Path | None = None        # default: .cache/build/<out name> beside the output folder
     progress: Progress | None = None     # None: silent
     search: bool = True                  # build the Pagefind index (--no-search skips it)
+    search_later: bool = False           # serve: publish pages now, keeping the old index (Result.search_pending)
+    reindex: bool = False                # index even if no article page changed (serve's follow-up build)
 
 
 @dataclass
@@ -84,6 +86,7 @@ class Result:
     images_processed: int = 0
     images_cached: int = 0
     indexed: bool = False                # the search index was (re)built
+    search_pending: bool = False         # search_later left the published index out of date
 
 
 _CTX: dict = {}      # what forked workers inherit: set just before a parallel phase
@@ -297,7 +300,7 @@ def _build_with_cache(options: Options) -> Result:
         scanned = scan(options.content)
         fingerprint, newest = rebuild.fingerprint(options, scanned)
         quick = cache.load_quick()
-        if quick is not None and rebuild.nothing_changed(options, quick, fingerprint, newest):
+        if quick is not None and not options.reindex and rebuild.nothing_changed(options, quick, fingerprint, newest):
             for level, text in quick["messages"]:
                 log.log(level, text)
             cache.html.close()
@@ -396,7 +399,8 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     return Result(len(site.articles), len(pages), time.perf_counter() - started,
                   writer.stats.written, writer.stats.unchanged, g.report.warnings,
                   rendered=len(todo), removed=len(getattr(writer, "removed", ())), incremental=incremental,
-                  images_processed=image_stats.processed, images_cached=image_stats.cached, indexed=bool(indexed))
+                  images_processed=image_stats.processed, images_cached=image_stats.cached, indexed=bool(indexed),
+                  search_pending=options.search and indexed is None)
 
 
 def _copies(options: Options, g: Gathered) -> dict[str, Path]:
@@ -422,11 +426,11 @@ def _search(options: Options, site, g: Gathered, writer, todo, sigs, state, curr
     published = [p for p in current if p.startswith(search.OUTPUT_DIR + "/")]
     unchanged = incremental and state is not None and set(sigs) == set(state.pages) \
         and not any(p.kind == "article" for p in todo) and f"{search.OUTPUT_DIR}/pagefind.js" in current
-    if unchanged:
+    if (unchanged and not options.reindex) or options.search_later:
         for path in published:
             writer.reserve(path, "search")
             writer.keep(path)
-        return False
+        return False if unchanged or not options.search_later else None      # None: index now out of date
     bundle = search.index(site, g.urls, writer.read, options.out.resolve().parent)
     try:
         for path in sorted(bundle.rglob("*")):
