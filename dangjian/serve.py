@@ -94,9 +94,9 @@ class Preview:
     def reindex(self) -> None:
         """The search index, brought up to date after the pages (the tab has reloaded already).
         Not a new version: the pages are the same, so the open tab need not reload again."""
+        self.search_pending = False     # once: a broken file must not make this retry every 0.2 s
         try:
             build(dataclasses.replace(self.options, search_later=False, reindex=True))
-            self.search_pending = False
         except Exception:      # noqa: BLE001 - the next page build reports content errors
             log.debug("搜索索引未能更新", exc_info=True)
 
