@@ -51,9 +51,12 @@ def corpus(dest: Path, n: int) -> Path:
     return content
 
 
+EXTRA: list[str] = []     # e.g. --no-search, from the command line
+
+
 def run_build(content: Path, out: Path, *extra: str) -> dict:
     cmd = [sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out),
-           "--config", str(ROOT / "site.toml"), "-q", *extra]
+           "--config", str(ROOT / "site.toml"), "-q", *EXTRA, *extra]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     if TIME.exists():
         cmd = [str(TIME), "-v", *cmd]
@@ -76,17 +79,23 @@ def median(rows: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in rows)
 
 
+ONLY: list = [None]
+
+
 def bench(size: int, runs: int, work: Path) -> list[tuple]:
     content = corpus(work / f"c{size}", size)
     out = work / f"c{size}" / "site"
     cache = work / f"c{size}" / ".cache"
     rows = []
     cold = []
-    for _ in range(runs):
+    for _ in range(runs if ONLY[0] != "edit" else 1):
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
         cold.append(run_build(content, out))
-    rows.append((size, "cold (no cache, no output)", cold))
+    if ONLY[0] != "edit":
+        rows.append((size, "cold (no cache, no output)", cold))
+    if ONLY[0] == "cold":
+        return rows
     before = written_files(out)
     same = [run_build(content, out) for _ in range(runs)]
     untouched = written_files(out) == before
@@ -108,7 +117,12 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--huge", type=int, default=0, help="also one cold build of this many articles (e.g. 100000)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/dangjian-bench"))
+    ap.add_argument("--no-search", action="store_true", help="build without the search index (search is its own step)")
+    ap.add_argument("--only", choices=["cold", "edit"], help="run only cold builds, or only no-change and edit rebuilds")
     args = ap.parse_args()
+    if args.no_search:
+        EXTRA.append("--no-search")
+    ONLY[0] = args.only
     args.work.mkdir(parents=True, exist_ok=True)
     print("| articles | build | median wall s | median CPU s | median peak MB | runs |")
     print("| ---: | --- | ---: | ---: | ---: | ---: |")

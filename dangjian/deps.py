@@ -199,3 +199,23 @@ class Signer:
             parts += [self.whole("articles"), self.whole("term")]
         parts += self._extras(page.template, page.kind)
         return _h(parts)
+
+
+SIGN_PARALLEL = 4000        # pages; below this, forking (≈50 ms) costs more than it saves
+_SIGNER: list = [None]      # what forked signing workers inherit
+
+
+def sign_all(signer: Signer, pages: list, jobs: int) -> list[str]:
+    """Every page's signature, in order; on a big site over forked workers (10,000 pages ≈0.4 s in one process)."""
+    if len(pages) < SIGN_PARALLEL or jobs <= 1:
+        return [signer.sign(p) for p in pages]
+    from . import parallel
+    _SIGNER[0] = signer
+    try:
+        return parallel.run(_sign_one, pages, jobs, None, -(-len(pages) // (jobs * 2)))
+    finally:
+        _SIGNER[0] = None
+
+
+def _sign_one(page) -> str:
+    return _SIGNER[0].sign(page)

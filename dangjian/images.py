@@ -22,8 +22,11 @@ import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image
+
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +109,7 @@ class ImageCache:
             return Source(rel, path, digest, int(size["width"]), int(size["height"]))
         except (OSError, ValueError, KeyError):
             pass
+        from PIL import Image, UnidentifiedImageError     # Pillow loads only when a photo is new
         try:
             with Image.open(io.BytesIO(data)) as im:
                 width, height = im.size
@@ -143,6 +147,7 @@ class ImageCache:
 
 def process(data: bytes, widths: tuple[int, ...]) -> dict[str, bytes]:
     """Decode once, then encode every width in every format, with no metadata at all."""
+    from PIL import Image, ImageOps
     with Image.open(io.BytesIO(data)) as opened:
         stored_w, stored_h = opened.size
         full_w, full_h = (stored_h, stored_w) if _quarter_turn(opened) else (stored_w, stored_h)
@@ -181,6 +186,7 @@ def _quarter_turn(im: Image.Image) -> bool:
 
 def _to_srgb(im: Image.Image) -> Image.Image:
     """Convert from an embedded colour profile (e.g. iPhone Display P3) so dropping it keeps the colours."""
+    from PIL import ImageCms
     icc = im.info.get("icc_profile")
     if im.mode == "CMYK":
         im = im.convert("RGB") if not icc else im

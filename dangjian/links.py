@@ -13,11 +13,15 @@ from pathlib import Path
 from urllib.parse import quote as _quote
 from urllib.parse import unquote
 
+from typing import TYPE_CHECKING
+
 from . import images as img
 from .content import Source
 from .errors import Report
-from .markup import ImageRef
 from .urls import Urls, relative
+
+if TYPE_CHECKING:
+    from .markup import ImageRef
 
 
 def _external(value: str) -> bool:
@@ -100,6 +104,7 @@ def image_resolver(src: Source, urls: Urls, images: dict[str, img.Source], deps:
         def srcset(fmt: str) -> str:
             return ", ".join(f"{quote(relative(page, urls.image_variant(source.rel, w, fmt)))} {w}w"
                              for w in source.widths)
+        from .markup import ImageRef      # Markdown and nh3 load only when a body is converted
         return ImageRef(srcset(img.FORMATS[-1]), tuple((f"image/{f}", srcset(f)) for f in img.FORMATS[:-1]),
                         source.widths[-1], source.height_at(source.widths[-1]))
 

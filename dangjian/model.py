@@ -6,7 +6,7 @@ see only these objects, never raw front matter.
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -244,17 +244,17 @@ def _related(articles: list[Article], count: int, window: int = 60) -> dict[str,
         for tag in art.tags:
             by_tag[tag].append(i)
     related = {}
+    half = window // 2
     for i, art in enumerate(articles):
-        scores: dict[int, int] = defaultdict(int)
+        scores = Counter()
         for tag in art.tags:
             members = by_tag[tag]
             at = bisect.bisect_left(members, i)
-            for j in members[max(0, at - window // 2): at + window // 2 + 1]:
-                if j != i:
-                    scores[j] += 1
+            scores.update(members[max(0, at - half): at + half + 1])    # counted in C
+        scores.pop(i, None)
+        if not scores:
+            continue
         # Same order as sorting by (-score, distance, index); tuples avoid a key call per candidate.
         ranked = sorted([(-score, j - i if j > i else i - j, j) for j, score in scores.items()])
-        best = [j for _, _, j in ranked[:count]]
-        if best:
-            related[art.key] = tuple(articles[j] for j in best)
+        related[art.key] = tuple([articles[j] for _, _, j in ranked[:count]])
     return related

@@ -264,3 +264,14 @@ def recover(journal: Path) -> bool:
         return False
     log.info("已完成上次中断的网站更新")
     return True
+
+
+def check_output_folder(out: Path, protected: list[Path | None]) -> None:
+    """Refuse an output folder that holds content, templates or config, or one this tool did not make."""
+    resolved = out.resolve()
+    places = [p.resolve() for p in protected if p] + [Path.cwd().resolve(), Path.home()]
+    for place in places:
+        if resolved == place or place.is_relative_to(resolved):
+            raise OutputError(f"输出文件夹 {out} 包含内容、模板或配置，拒绝覆盖 — 请用 --out 指定单独的文件夹，如 site")
+    if resolved.exists() and (not resolved.is_dir() or (any(resolved.iterdir()) and not (resolved / MARKER).exists())):
+        raise OutputError(f"输出文件夹 {out} 已存在且不是本工具生成的，拒绝覆盖 — 请换一个 --out 文件夹，或先手动删除它")

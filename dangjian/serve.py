@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import json
 import logging
@@ -66,6 +67,7 @@ class Preview:
         self.lock = threading.Lock()
         self.wanted = threading.Event()
         self.last_change = 0.0
+        self.search_pending = False
 
     def rebuild(self) -> None:
         started = time.perf_counter()
@@ -87,6 +89,16 @@ class Preview:
             self.error, self.version = None, self.version + 1
         print(f"已更新：{result.articles} 篇文章，写入 {result.written} 个文件，用时 "
               f"{time.perf_counter() - started:.2f} 秒", flush=True)
+        self.search_pending = self.search_pending or result.search_pending
+
+    def reindex(self) -> None:
+        """The search index, brought up to date after the pages (the tab has reloaded already).
+        Not a new version: the pages are the same, so the open tab need not reload again."""
+        self.search_pending = False     # once: a broken file must not make this retry every 0.2 s
+        try:
+            build(dataclasses.replace(self.options, search_later=False, reindex=True))
+        except Exception:      # noqa: BLE001 - the next page build reports content errors
+            log.debug("搜索索引未能更新", exc_info=True)
 
     def changed(self, path: str) -> None:
         self.last_change = time.monotonic()
@@ -95,6 +107,8 @@ class Preview:
     def loop(self, stop: threading.Event) -> None:
         while not stop.is_set():
             if not self.wanted.wait(0.2):
+                if self.search_pending and time.monotonic() - self.last_change >= DEBOUNCE:
+                    self.reindex()
                 continue
             while time.monotonic() - self.last_change < DEBOUNCE:     # let the burst finish
                 time.sleep(DEBOUNCE / 3)
@@ -213,6 +227,8 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     if options.cache_dir is None:
         options.cache_dir = options.out.parent / "build-cache"
     options.out.parent.mkdir(parents=True, exist_ok=True)
+    # Pages first, so the tab reloads at once; the search index follows in a second build.
+    options.search_later = options.search
     preview = Preview(options)
     preview.rebuild()
     try:

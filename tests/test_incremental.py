@@ -268,6 +268,24 @@ def test_parallel_build_matches_serial(site, tmp_path):
     assert set(serial) < set(tree(site.out))
 
 
+def test_signatures_agree_however_they_are_computed(site, monkeypatch):
+    """A cold build signs pages in its render workers, an incremental one in the parent or
+    in signing workers: all three must agree, or every rebuild would render every page."""
+    from dangjian import deps
+    shutil.rmtree(site.out)
+    shutil.rmtree(site.root / ".cache")
+    cold = site.build("--jobs=2")
+    assert cold.rendered > 200 and not cold.incremental      # enough pages for the fork pool
+    path = corpus_article(site)
+    monkeypatch.setattr(deps, "SIGN_PARALLEL", 1)
+    for flags in (("--jobs=2",), ()):                        # signing workers, then in-process
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+        result = site.build(*flags)
+        assert result.incremental and not result.shortcut
+        assert result.rendered == 0 and result.written == 0
+
+
 def test_cli_reports_incremental_counts(site, capsys):
     assert main(site.argv(site.out)[:-1]) == 0
     out = capsys.readouterr().out

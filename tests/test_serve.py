@@ -97,6 +97,21 @@ def test_serve_edit_break_fix(preview):
     wait_for(lambda: status(url)["error"] is None and "修好了" in get(page)[1])
 
 
+def test_serve_updates_the_search_index_after_the_pages(preview):
+    """Pages are published (and the tab reloaded) first; the index follows without another reload."""
+    root, url = preview
+    entry = root / ".cache" / "serve" / "site" / "pagefind" / "pagefind-entry.json"
+    wait_for(entry.is_file, 60)
+    fragments = lambda: {p.name for p in entry.parent.glob("fragment/*")}     # noqa: E731
+    before, version = fragments(), status(url)["version"]
+    path = root / ARTICLE
+    path.write_text(path.read_text("utf-8").replace("title: ", "title: 索引跟进", 1), "utf-8")
+    page = article_url(url)
+    wait_for(lambda: "索引跟进" in get(page)[1])
+    wait_for(lambda: fragments() != before, 60)          # the edited article's fragment was replaced
+    assert status(url)["version"] == version + 1         # one reload for the pages, none for the index
+
+
 def test_serve_stays_inside_the_output_folder(preview):
     root, url = preview
     port = int(url.rsplit(":", 1)[1].strip("/"))
