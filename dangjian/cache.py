@@ -69,8 +69,8 @@ def digest(data: bytes | str) -> str:
 
 # Article files ---------------------------------------------------------------
 def scan(content: Path) -> tuple[list[tuple[str, os.stat_result]], list[tuple[str, os.stat_result]]]:
-    """Article files and asset files below content/ with their stat, in the
-    order `content.discover` and a sorted walk give; hidden names skipped."""
+    """Article files and asset files below content/ with their stat, in sorted
+    path order; hidden names (. and _) skipped."""
     articles, assets = [], []
     if not content.is_dir():
         return articles, assets

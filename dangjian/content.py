@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import frontmatter
 import yaml
@@ -79,32 +79,8 @@ _Loader.yaml_implicit_resolvers = {
 
 # libyaml parses front matter ~10x faster; the pure-Python loader stays the
 # reference for error messages (they are translated from its English wording).
-_FastLoader = None
-if getattr(yaml, "__with_libyaml__", False):
-    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
-        pass
-
-    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-
-
-def discover(content_dir: Path) -> Iterator[Path]:
-    """Every article file, in a stable order; hidden files and folders are skipped."""
-    for path in sorted(content_dir.rglob("*.md")):
-        rel = path.relative_to(content_dir).parts
-        if not any(part.startswith((".", "_")) for part in rel) and path.is_file():
-            yield path
-
-
-def load_all(content_dir: Path, config: SiteConfig, report: Report) -> list[Source]:
-    if not content_dir.is_dir():
-        report.error(content_dir, None, "找不到内容文件夹", "请创建 content/ 文件夹或用 --content 指定")
-        return []
-    sources = []
-    for path in discover(content_dir):
-        src = load_file(path, content_dir, config, report)
-        if src is not None:
-            sources.append(src)
-    return sources
+_FastLoader = type("_FastLoader", (yaml.CSafeLoader,), {
+    "yaml_implicit_resolvers": _Loader.yaml_implicit_resolvers}) if getattr(yaml, "__with_libyaml__", False) else None
 
 
 def load_file(path: Path, content_dir: Path, config: SiteConfig, report: Report) -> Source | None:

@@ -493,11 +493,6 @@ def _render_one(page: Page) -> tuple[bool, str | None]:
     return wrote, signer.sign(page) if signer is not None else None
 
 
-def check(options: Options) -> Gathered:
-    """Validate everything a build would, write nothing."""
-    return gather(options)
-
-
 def _static_files(options: Options) -> dict[str, Path]:
     """Theme static files, overridden file by file by the site's own static/ folder."""
     files = {}
