@@ -20,6 +20,7 @@ import logging
 import math
 import os
 import posixpath
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,20 +96,37 @@ class ImageCache:
         self.folder = folder
         self.stats = Stats()
         self._done: set[str] = set()
+        # path → [size, mtime_ns, digest]: an unchanged photo is not read and hashed again.
+        self._index_file = folder.parent / f"{folder.name}-index.json"
+        try:
+            self._index = json.loads(self._index_file.read_text())
+        except (OSError, ValueError):
+            self._index = {}
+        self._seen: dict[str, list] = {}
 
     def _dir(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest
 
-    def inspect(self, rel: str, path: Path) -> Source:
-        """Hash the file and find its size; raises ValueError for a file that is not a usable image."""
+    def inspect(self, rel: str, path: Path, st: os.stat_result | None = None) -> Source:
+        """Hash the file and find its size; raises ValueError for a file that is not a usable image.
+
+        With the file's `st`, a photo whose size and mtime match the last build (and that was
+        not saved in the last two seconds, when a second save may keep the same mtime) is
+        taken by its recorded digest without being read."""
+        key = str(path)
+        hit = self._index.get(key) if st is not None else None
+        if hit and hit[:2] == [st.st_size, st.st_mtime_ns] and st.st_mtime_ns < time.time_ns() - 2_000_000_000:
+            found = self._known(rel, path, hit[2])
+            if found is not None:
+                self._seen[key] = hit
+                return found
         data = path.read_bytes()
         digest = hashlib.sha256(SETTINGS.encode() + b"\0" + data).hexdigest()
-        meta = self._dir(digest) / "meta.json"
-        try:
-            size = json.loads(meta.read_text())
-            return Source(rel, path, digest, int(size["width"]), int(size["height"]))
-        except (OSError, ValueError, KeyError):
-            pass
+        if st is not None:
+            self._seen[key] = [st.st_size, st.st_mtime_ns, digest]
+        found = self._known(rel, path, digest)
+        if found is not None:
+            return found
         from PIL import Image, UnidentifiedImageError     # Pillow loads only when a photo is new
         try:
             with Image.open(io.BytesIO(data)) as im:
@@ -118,6 +136,21 @@ class ImageCache:
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
             raise ValueError(str(exc)) from None
         return Source(rel, path, digest, width, height)
+
+    def _known(self, rel: str, path: Path, digest: str) -> Source | None:
+        """The source as measured by an earlier build (its meta.json), if there is one."""
+        try:
+            size = json.loads((self._dir(digest) / "meta.json").read_text())
+            return Source(rel, path, digest, int(size["width"]), int(size["height"]))
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def save_index(self) -> None:
+        """Record the photos of this build (and only those) for the next one."""
+        if self._seen != self._index:
+            self._index_file.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(self._index_file, json.dumps(self._seen).encode())
+            self._index = dict(self._seen)
 
     def variant(self, source: Source, width: int, fmt: str) -> bytes:
         """The bytes of one variant, from the cache or made now (all variants of the source at once)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import os
 import posixpath
 import time
 from dataclasses import dataclass, field
@@ -183,7 +184,7 @@ def collect(options: Options, state: State | None = None, store: HtmlStore | Non
     urls = Urls(config, published, report)
     asset_set = set(assets)
     image_cache = img.ImageCache(image_cache_folder(options))
-    images = _inspect_images(options.content, assets, image_cache, report)
+    images = _inspect_images(options.content, asset_stats, image_cache, report)
     mkey = repr((config.summary_length, config.iframe_hosts))
     old_bodies = state.bodies if state else {}
     memo_bodies: dict = {}
@@ -392,6 +393,7 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     if cache is not None and not same:       # a no-change rebuild writes nothing, not even the cache
         rebuild.LAST["outputs"] = rebuild.save(cache, options, g, sigs, copies, writer, current if incremental else None)
         _lap("保存缓存")
+    g.image_cache.save_index()
     image_stats = g.image_cache.stats
     if g.images:
         log.info("图片：%d 张，新处理 %d 张，%d 张未变（使用缓存）", len(g.images), image_stats.processed,
@@ -449,9 +451,10 @@ def image_cache_folder(options: Options) -> Path:
     return options.out.resolve().parent / ".cache" / "images"
 
 
-def _inspect_images(content: Path, assets: list[str], cache: img.ImageCache, report: Report) -> dict[str, img.Source]:
+def _inspect_images(content: Path, assets: list[tuple[str, os.stat_result]], cache: img.ImageCache,
+                    report: Report) -> dict[str, img.Source]:
     found = {}
-    for rel in assets:
+    for rel, st in assets:
         if img.is_withheld(rel):
             report.warn(content / rel, None, f"不支持这种图片格式，未发布：{rel}（这类照片常带拍摄地点等信息）",
                         "用看图软件或手机把它另存为 JPG，再在正文中引用 .jpg 文件")
@@ -459,7 +462,7 @@ def _inspect_images(content: Path, assets: list[str], cache: img.ImageCache, rep
         if not img.is_image(rel):
             continue
         try:
-            found[rel] = cache.inspect(rel, content / rel)
+            found[rel] = cache.inspect(rel, content / rel, st)
         except ValueError as exc:
             # Not published at all: a file we cannot decode might still carry GPS data.
             report.warn(content / rel, None, f"图片无法读取，未发布：{rel}（{exc}）",

@@ -205,3 +205,26 @@ def test_camera_formats_we_cannot_clean_are_not_published(tmp_path: Path):
     result = build(options)
     assert any("iphone.HEIC" in p.message and "JPG" in p.hint for p in result.warnings)
     assert not list(options.out.rglob("iphone*"))
+
+
+def test_an_unchanged_photo_is_not_read_again(tmp_path: Path):
+    """A rebuild trusts a photo's size and mtime (older than two seconds) instead of re-hashing it."""
+    import os
+    content, options = _site(tmp_path)
+    options.cache = False             # no build-cache shortcut: every build looks at every photo
+    photo = content / "news/2025/images/big.jpg"
+    hour_ago = photo.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(photo, ns=(hour_ago, hour_ago))
+    build(options)
+    variant = (tmp_path / "site/news/2025/images/big-960w.jpg").read_bytes()
+    # Same size, same mtime, other bytes: only a build that reads the file could notice.
+    data = bytearray(photo.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    photo.write_bytes(bytes(data))
+    os.utime(photo, ns=(hour_ago, hour_ago))
+    again = build(options)
+    assert (again.images_processed, again.images_cached) == (0, 2)
+    assert (tmp_path / "site/news/2025/images/big-960w.jpg").read_bytes() == variant
+    # A photo saved again with a new mtime is read and processed again.
+    os.utime(photo, ns=(hour_ago + 10**9, hour_ago + 10**9))
+    assert build(options).images_processed == 1
