@@ -19,7 +19,8 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.util import AtomicString
 
 from .model import Body
 
@@ -149,9 +150,41 @@ class _BodyTree(Treeprocessor):
         parent.insert(index, picture)
 
 
+# What each inline pattern we use needs to see before it can match. Python-Markdown tries
+# every pattern on every run of text; most of a Chinese article has none of these
+# characters, and skipping it there halves the time spent converting.
+INLINE_TRIGGERS = {
+    "backtick": "`\\", "escape": "\\", "footnote": "[", "reference": "[", "link": "[",
+    "image_link": "[", "image_reference": "[", "short_reference": "[", "short_image_ref": "[",
+    "autolink": "<", "automail": "<", "linebreak": "  \n", "html": "<", "entity": "&", "em_strong": "*_",
+}
+
+
+class _QuickInline(InlineProcessor):
+    """Python-Markdown's inline processor, returning at once text that no pattern could match."""
+
+    _trigger: re.Pattern | None = None
+
+    def run(self, tree, ancestors=None):
+        # Decided per run, from the patterns registered by then: an unknown one turns the shortcut off.
+        names = [item.name for item in self.md.inlinePatterns._priority]
+        if all(name in INLINE_TRIGGERS for name in names):
+            chars = sorted({c for name in names for c in INLINE_TRIGGERS[name] if c not in " \n"})
+            self._trigger = re.compile("[" + re.escape("".join(chars)) + "]|  \n")
+        else:
+            self._trigger = None
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data, patternIndex=0):  # noqa: N802 - overrides the private method
+        if self._trigger is not None and not isinstance(data, AtomicString) and not self._trigger.search(data):
+            return data
+        return super()._InlineProcessor__handleInline(data, patternIndex)
+
+
 class _BodyExtension(Extension):
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
         md.treeprocessors.register(_BodyTree(md), "dangjian_body", 6)
+        md.treeprocessors.register(_QuickInline(md), "inline", 20)
 
 
 @dataclass
