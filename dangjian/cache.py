@@ -221,6 +221,9 @@ class State:
     sources: dict = field(default_factory=dict)   # rel -> (mtime_ns, size, digest, source_key, packed, problems)
     bodies: dict = field(default_factory=dict)    # rel -> (digest, markup_key, deps, packed body, problems)
     pages: dict = field(default_factory=dict)     # output path -> signature
+    uses: dict = field(default_factory=dict)      # output path -> article cards the signature used (deps.py)
+    cards: dict = field(default_factory=dict)     # article key -> card
+    structure: str = ""                           # deps.Signer.structure of those pages
     outputs: dict = field(default_factory=dict)   # output path -> (size, mtime_ns, inode)
     copies: dict = field(default_factory=dict)    # output path -> (source path, size, mtime_ns)
     slugs: dict = field(default_factory=dict)     # urls.SLUGS, so pypinyin need not load
@@ -339,3 +342,36 @@ def output_stats(out: Path) -> dict[str, tuple[int, int, int]]:
                     st = entry.stat(follow_symlinks=False)
                     found[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
     return found
+
+
+def output_stats_soon(out: Path):
+    """`output_stats(out)`, taken by a forked child while this process goes on; call the result to get it.
+
+    Thirteen thousand stat calls are mostly time in the kernel, and a thread would
+    be starved of the interpreter lock by the model being built meanwhile.
+    """
+    if not hasattr(os, "fork"):
+        found = output_stats(out)
+        return lambda: found
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                   # the child: stat, send, leave at once
+        code = 0
+        try:
+            os.close(read_end)
+            data = pickle.dumps(output_stats(out), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+        except BaseException:                      # noqa: BLE001 - the parent stats again itself
+            code = 1
+        os._exit(code)
+    os.close(write_end)
+
+    def result() -> dict:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            return output_stats(out)
+        return pickle.loads(data)
+    return result

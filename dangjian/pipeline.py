@@ -18,11 +18,11 @@ from pathlib import Path
 from . import cache as cache_module
 from . import images as img
 from . import links, parallel, search, stats
-from .cache import (BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats,
+from .cache import (BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats, output_stats_soon,
                     pack_body, pack_source, scan, unpack_body, unpack_source)
 from .config import SiteConfig, load_config
 from .content import Source, load_file
-from .deps import Signer, sign_all, template_facets
+from .deps import Signer, from_traced, sign_all, template_facets
 from .errors import Report
 from .model import Body, Picture, build_site
 from . import rebuild
@@ -332,16 +332,21 @@ def _build_with_cache(options: Options) -> Result:
 def _build(options: Options, cache: BuildCache | None, state: State | None, started: float,
            scanned: tuple | None = None) -> Result:
     rebuild.LAST["started_ns"] = time.time_ns()
-    g = gather(options, state, cache.html if cache else None, scanned)
-    rebuild.LAST["memo"] = g.memo
-    related = dict(state.related) if state is not None else {}
-    site = build_site(g.config, g.sources, g.bodies, g.covers, related if cache is not None else None)
-    g.memo["related"] = related
-    for kind, terms in (("tag", site.tags), ("source", site.sources), ("author", site.authors)):
-        g.urls.assign_terms(kind, terms)
-    pages = list(plan(site, g.urls))
-    if g.config.stats.page:
-        pages.append(stats.plan_page(site))
+    # The published files' stats (for the incremental check) are taken meanwhile, by a child process.
+    looked = output_stats_soon(options.out) if state is not None and (options.out / MARKER).is_file() else dict
+    try:
+        g = gather(options, state, cache.html if cache else None, scanned)
+        rebuild.LAST["memo"] = g.memo
+        related = dict(state.related) if state is not None else {}
+        site = build_site(g.config, g.sources, g.bodies, g.covers, related if cache is not None else None)
+        g.memo["related"] = related
+        for kind, terms in (("tag", site.tags), ("source", site.sources), ("author", site.authors)):
+            g.urls.assign_terms(kind, terms)
+        pages = list(plan(site, g.urls))
+        if g.config.stats.page:
+            pages.append(stats.plan_page(site))
+    finally:
+        found = looked()          # always waited for, so a failed build leaves no child behind
     _lap("模型与规划")
     check_output_folder(options.out, [options.content, options.config.resolve().parent, options.templates])
     incremental = state is not None and (options.out / MARKER).is_file()
@@ -353,16 +358,17 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
         writer.reserve(path, str(src))
     writer.reserve(MARKER, "marker")
     renderer = Renderer(site, g.urls, options.templates)
-    sigs, signer = {}, None
+    sigs, signer, signed = {}, None, None
+    current = found if incremental else {}
     if cache is not None:
         signer = Signer(site, g.urls, rebuild.global_key(renderer, g.config), template_facets(renderer.env),
                         g.memo["digests"], g.memo["hashes"])
         if incremental:     # needed before rendering, to pick the pages to render
-            sigs = dict(zip([p.path for p in pages], sign_all(signer, pages, options.jobs or parallel.default_jobs())))
-            signer = None
+            # The published files are looked at while the workers sign (the parent would only wait).
+            signed = sign_all(signer, pages, options.jobs or parallel.default_jobs(), rebuild.previous_signed(state))
+            sigs, signer = signed.sigs, None
         # A cold build renders every page anyway: its workers sign them as they go.
-    _lap("依赖签名")
-    current = output_stats(options.out) if incremental else {}
+    _lap(f"依赖签名（{signed.signed if signed else 0} 页）")
     with writer:
         todo = pages
         if incremental:
@@ -371,9 +377,10 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
                 writer.keep("")
             if cache is not None:
                 cache.html.prefetch([a.body for p in todo for a in ((p.article,) if p.article else ()) + p.articles])
-        signed = _render_all(writer, renderer, todo, options, signer)
+        traced = _render_all(writer, renderer, todo, options, signer)
         if signer is not None:
-            sigs = dict(zip([p.path for p in pages], signed))
+            signed = from_traced(signer, pages, traced)
+            sigs = signed.sigs
         _lap(f"生成 {len(todo)} 页")
         for path, src in copies.items():
             if incremental and rebuild.copy_current(path, src, state, current):
@@ -391,7 +398,7 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
         and sigs == state.pages and len(state.bodies) == len(g.memo["bodies"])
     rebuild.LAST["outputs"] = current
     if cache is not None and not same:       # a no-change rebuild writes nothing, not even the cache
-        rebuild.LAST["outputs"] = rebuild.save(cache, options, g, sigs, copies, writer, current if incremental else None)
+        rebuild.LAST["outputs"] = rebuild.save(cache, options, g, signed, copies, writer, current if incremental else None)
         _lap("保存缓存")
     g.image_cache.save_index()
     image_stats = g.image_cache.stats
@@ -493,7 +500,7 @@ def _render_all(writer, renderer: Renderer, pages: list[Page], options: Options,
 def _render_one(page: Page) -> tuple[bool, str | None]:
     signer = _CTX["signer"]
     wrote = _CTX["writer"].write(page.path, _CTX["renderer"].render(page))
-    return wrote, signer.sign(page) if signer is not None else None
+    return wrote, signer.sign_traced(page) if signer is not None else None
 
 
 def _static_files(options: Options) -> dict[str, Path]:

@@ -116,7 +116,15 @@ def global_key(renderer: Renderer, config: SiteConfig) -> str:
     return digest("\x1f".join(parts))
 
 
-def save(cache: BuildCache, options: Options, g: Gathered, sigs: dict, copies: dict, writer,
+def previous_signed(state: State | None):
+    """The last build's signatures as deps.sign_all takes them, or None when it kept none."""
+    from .deps import Signed
+    if state is None or not state.structure:
+        return None
+    return Signed(state.pages, state.uses, state.cards, state.structure)
+
+
+def save(cache: BuildCache, options: Options, g: Gathered, signed, copies: dict, writer,
           current: dict | None) -> None:
     """Record what this build saw and wrote (after the site was swapped in)."""
     if current is None:
@@ -142,7 +150,8 @@ def save(cache: BuildCache, options: Options, g: Gathered, sigs: dict, copies: d
         cache.html.put(key, html)
     cache.html.flush(set(g.memo["hashes"].values()))
     cache.save(State(options=options_key(options), sources=g.memo["sources"], bodies=g.memo["bodies"],
-                     pages=sigs, outputs=outputs, copies=copied, slugs=dict(slugs()), related=g.memo["related"]))
+                     pages=signed.sigs, uses=signed.uses, cards=signed.cards,
+                     structure=signed.structure, outputs=outputs, copies=copied, slugs=dict(slugs()), related=g.memo["related"]))
     return outputs
 
 

@@ -290,3 +290,44 @@ def test_cli_reports_incremental_counts(site, capsys):
     assert main(site.argv(site.out)[:-1]) == 0
     out = capsys.readouterr().out
     assert re.search(r"写入 0 个文件", out), out
+
+
+def test_quick_signing_equals_signing_every_page(site, monkeypatch):
+    """While the site's structure holds, only pages that used a changed card are signed again;
+    after every kind of edit their signatures must be exactly what signing every page gives."""
+    from dangjian import deps, pipeline
+    quick_runs = []
+
+    def checked(signer, pages, jobs, previous=None, meanwhile=None):
+        got = deps.sign_all(signer, pages, jobs, previous, meanwhile)
+        full = deps.sign_all(signer, pages, 1, None)
+        assert got.sigs == full.sigs
+        assert got.structure == full.structure and got.cards == full.cards
+        assert {p: u for p, u in got.uses.items()} == full.uses
+        if got.signed < len(pages):
+            quick_runs.append(got.signed)
+        return got
+
+    monkeypatch.setattr(pipeline, "sign_all", checked)
+    path = corpus_article(site)
+    other = sorted((site.root / "content" / "theory").rglob("20*-*.md"))[2]
+    steps = [
+        lambda: path.write_text(path.read_text("utf-8") + "\n只改正文的一段。\n", "utf-8"),
+        lambda: edit(path, "title: ", "title: 标题也改了"),
+        lambda: edit(other, "tags: [", "tags: [新标签甲, "),
+        lambda: edit(other, "date: 20", "date: 19"),
+        lambda: other.write_text(other.read_text("utf-8").replace("\n---\n", "\neditor: 新编辑\n---\n", 1), "utf-8"),
+        lambda: path.write_text(path.read_text("utf-8") + "\n[链接到另一篇](../../theory/x.md)\n", "utf-8"),
+        lambda: (site.root / "templates" / "partials").mkdir(parents=True, exist_ok=True) or
+        (site.root / "templates" / "partials" / "footer.html").write_text(
+            (ROOT / "dangjian/theme/templates/partials/footer.html").read_text("utf-8") + "<!-- 改 -->\n", "utf-8"),
+        lambda: path.write_text(path.read_text("utf-8") + "\n模板改过之后再改正文。\n", "utf-8"),
+    ]
+    for step in steps:
+        step()
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+        result = site.build()
+        assert result.incremental
+    assert len(quick_runs) >= 3, quick_runs          # the body-only edits took the quick path
+    site.assert_same_as_cold()
