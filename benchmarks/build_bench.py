@@ -80,20 +80,31 @@ def median(rows: list[dict], key: str) -> float:
 
 
 ONLY: list = [None]
+AFTER_DELETE = [False]
+LEFTOVERS: list[Path] = []
 
 
 def bench(size: int, runs: int, work: Path) -> list[tuple]:
     content = corpus(work / f"c{size}", size)
-    out = work / f"c{size}" / "site"
-    cache = work / f"c{size}" / ".cache"
     rows = []
     cold = []
-    for _ in range(runs if ONLY[0] != "edit" else 1):
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
+    # Each cold build writes into a folder never used before (its cache beside it, also new); the
+    # old ones are deleted at the end. On this machine's journal-less ext4, creating files right
+    # after deleting thousands (rm -rf site .cache) makes the kernel skip the freed inodes one by
+    # one: the same build then spends 5-10 s more in the kernel. --after-delete measures that case.
+    stamp = time.strftime("%H%M%S")
+    LEFTOVERS.extend(p for p in (work / f"c{size}").glob("site*") if p.is_dir())     # earlier runs'
+    outs = [work / f"c{size}" / f"site-{stamp}-{i}" for i in range(runs if ONLY[0] != "edit" else 1)]
+    for out in outs:
+        if AFTER_DELETE[0] and out is not outs[0]:
+            previous = outs[outs.index(out) - 1]
+            shutil.rmtree(previous.parent / ".cache" / "build" / previous.name, ignore_errors=True)
+            shutil.rmtree(previous, ignore_errors=True)
         cold.append(run_build(content, out))
+    out = outs[-1]
+    LEFTOVERS.extend(outs[:-1])
     if ONLY[0] != "edit":
-        rows.append((size, "cold (no cache, no output)", cold))
+        rows.append((size, "cold (no cache, no output)" + (", right after deleting the last one" if AFTER_DELETE[0] else ""), cold))
     if ONLY[0] == "cold":
         return rows
     before = written_files(out)
@@ -119,7 +130,10 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=Path("/tmp/dangjian-bench"))
     ap.add_argument("--no-search", action="store_true", help="build without the search index (search is its own step)")
     ap.add_argument("--only", choices=["cold", "edit"], help="run only cold builds, or only no-change and edit rebuilds")
+    ap.add_argument("--after-delete", action="store_true",
+                    help="delete the previous cold build's output and cache just before each cold build")
     args = ap.parse_args()
+    AFTER_DELETE[0] = args.after_delete
     if args.no_search:
         EXTRA.append("--no-search")
     ONLY[0] = args.only
@@ -130,6 +144,9 @@ def main() -> int:
         for n, label, rows in bench(size, args.runs, args.work):
             print(f"| {n:,} | {label} | {median(rows, 'wall'):.2f} | {median(rows, 'cpu'):.2f} | "
                   f"{median(rows, 'peak_mb'):.0f} | {len(rows)} |", flush=True)
+    for out in LEFTOVERS:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out.parent / ".cache" / "build" / out.name, ignore_errors=True)
     if args.huge:
         content = corpus(args.work / f"c{args.huge}", args.huge)
         out = args.work / f"c{args.huge}" / "site"

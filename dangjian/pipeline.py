@@ -53,6 +53,7 @@ class Options:
     search: bool = True                  # build the Pagefind index (--no-search skips it)
     search_later: bool = False           # serve: publish pages now, keeping the old index (Result.search_pending)
     reindex: bool = False                # index even if no article page changed (serve's follow-up build)
+    defer_save: bool = False             # serve: save the build cache in Result.finish(), after the reload
 
 
 @dataclass
@@ -88,6 +89,7 @@ class Result:
     images_cached: int = 0
     indexed: bool = False                # the search index was (re)built
     search_pending: bool = False         # search_later left the published index out of date
+    finish: object = None                # with Options.defer_save: call to save the build cache
 
 
 _CTX: dict = {}      # what forked workers inherit: set just before a parallel phase
@@ -319,12 +321,24 @@ def _build_with_cache(options: Options) -> Result:
             log.warning("构建缓存已损坏，本次完整重建（%s）", exc)
             cache.discard()
             result = _build(options, cache, None, started, scanned)
-        if cache is not None:
-            rebuild.save_quick(cache, options, result, fingerprint)
-        return result
-    finally:
+    except BaseException:
         if cache is not None:
             cache.html.close()
+        raise
+    persist = result.finish
+
+    def finish() -> None:
+        try:
+            persist()
+            if cache is not None:
+                rebuild.save_quick(cache, options, result, fingerprint)
+        finally:
+            if cache is not None:
+                cache.html.close()
+    result.finish = finish if options.defer_save else None
+    if not options.defer_save:
+        finish()
+    return result
 
 
 
@@ -336,6 +350,8 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     looked = output_stats_soon(options.out) if state is not None and (options.out / MARKER).is_file() else dict
     try:
         g = gather(options, state, cache.html if cache else None, scanned)
+        if options.reindex:
+            search.check_cancelled()
         rebuild.LAST["memo"] = g.memo
         related = dict(state.related) if state is not None else {}
         site = build_site(g.config, g.sources, g.bodies, g.covers, related if cache is not None else None)
@@ -369,6 +385,8 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
             sigs, signer = signed.sigs, None
         # A cold build renders every page anyway: its workers sign them as they go.
     _lap(f"依赖签名（{signed.signed if signed else 0} 页）")
+    if options.reindex:
+        search.check_cancelled()
     with writer:
         todo = pages
         if incremental:
@@ -397,10 +415,13 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     same = incremental and not g.memo["fresh"] and writer.stats.written == 0 and not writer.removed \
         and sigs == state.pages and len(state.bodies) == len(g.memo["bodies"])
     rebuild.LAST["outputs"] = current
-    if cache is not None and not same:       # a no-change rebuild writes nothing, not even the cache
-        rebuild.LAST["outputs"] = rebuild.save(cache, options, g, signed, copies, writer, current if incremental else None)
-        _lap("保存缓存")
-    g.image_cache.save_index()
+
+    def persist() -> None:
+        if cache is not None and not same:       # a no-change rebuild writes nothing, not even the cache
+            rebuild.LAST["outputs"] = rebuild.save(cache, options, g, signed, copies, writer,
+                                                   current if incremental else None)
+            _lap("保存缓存")
+        g.image_cache.save_index()
     image_stats = g.image_cache.stats
     if g.images:
         log.info("图片：%d 张，新处理 %d 张，%d 张未变（使用缓存）", len(g.images), image_stats.processed,
@@ -409,7 +430,7 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
                   writer.stats.written, writer.stats.unchanged, g.report.warnings,
                   rendered=len(todo), removed=len(getattr(writer, "removed", ())), incremental=incremental,
                   images_processed=image_stats.processed, images_cached=image_stats.cached, indexed=bool(indexed),
-                  search_pending=options.search and indexed is None)
+                  search_pending=options.search and indexed is None, finish=persist)
 
 
 def _copies(options: Options, g: Gathered) -> dict[str, Path]:

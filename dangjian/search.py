@@ -52,6 +52,25 @@ footer h1 h2 h3 h4 h5 h6 header hr img li main nav ol p pre section summary tabl
 tr ul""".split())
 
 
+class Cancelled(Exception):
+    """Indexing was stopped on request (serve: a newer save outranks the index)."""
+
+
+# Set by `serve` while it indexes in the background; set() stops indexing (a fork-shared
+# event, so the workers writing the indexer's input see it too).
+CANCEL = None
+
+
+def _cancelled() -> bool:
+    return CANCEL is not None and CANCEL.is_set()
+
+
+def check_cancelled() -> None:
+    """Called between the phases of serve's indexing build: stop it when serve no longer wants it."""
+    if _cancelled():
+        raise Cancelled()
+
+
 class SearchError(SiteError):
     """The search index could not be built."""
 
@@ -184,6 +203,8 @@ def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0) -> Pa
     scratch = Path(tempfile.mkdtemp(prefix="dangjian-search-"))
 
     def write(article: Article) -> None:
+        if _cancelled():
+            raise Cancelled()
         path = paths[article.key]
         page_html = read_page(path).decode("utf-8")
         (scratch / path).write_text(indexable_html(page_html, article), encoding="utf-8")
@@ -194,7 +215,7 @@ def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0) -> Pa
         parallel.run(write, site.articles, jobs or parallel.default_jobs())
         command = [str(binary), "--site", str(scratch), "--output-path", str(bundle.resolve()),
                    "--force-language", LANGUAGE, "--keep-index-url", "--quiet"]
-        done = subprocess.run(command, capture_output=True, text=True, errors="replace")
+        done = _run(command)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -205,6 +226,26 @@ def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0) -> Pa
         raise SearchError(f"Pagefind 退出码 {done.returncode}：{(done.stderr or done.stdout).strip()[-800:]}")
     log.info("搜索索引：%d 篇文章", len(site.articles))
     return bundle
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess:
+    """Run Pagefind; stop it at once when CANCEL is set."""
+    if CANCEL is None:
+        return subprocess.run(command, capture_output=True, text=True, errors="replace")
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        while True:
+            try:
+                code = proc.wait(timeout=0.05)
+                break
+            except subprocess.TimeoutExpired:
+                if CANCEL.is_set():
+                    proc.kill()
+                    proc.wait()
+                    raise Cancelled() from None
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
+    return subprocess.CompletedProcess(command, code, text, "")
 
 
 def _executable() -> Path:

@@ -5,9 +5,11 @@
 - Watches content/, templates/, the site's static/ and site.toml with watchdog;
   a burst of saves is coalesced into one rebuild.
 - Every HTML page it serves gets a small script (added here, at serving time;
-  it is never written into a build) that polls `/__dangjian/status` and
-  reloads the page when a new build is ready, or shows the build error as an
-  overlay until the file is fixed.
+  it is never written into a build) that long-polls `/__dangjian/status` (the
+  server answers as soon as a new build is ready) and reloads the page, or
+  shows the build error as an overlay until the file is fixed.
+- Pages come first: the search index is rebuilt after them, and a new save
+  stops an indexing run at once (it starts again once the saves settle).
 - Serves only files inside the output folder.
 """
 from __future__ import annotations
@@ -21,13 +23,15 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .errors import SiteError
 from .pipeline import Options, build
 
 log = logging.getLogger(__name__)
 DEBOUNCE = 0.1          # seconds of quiet before a rebuild: editors save several files at once
+REINDEX_QUIET = 1.0     # seconds of quiet before the search index is rebuilt (a save stops it)
+LONG_POLL = 25.0        # the longest a status request waits for a new build
 STATUS = "/__dangjian/status"
 SCRIPT_URL = "/__dangjian/reload.js"
 RELOAD_JS = r"""(function () {
@@ -44,11 +48,13 @@ RELOAD_JS = r"""(function () {
     box.textContent = "构建失败，请修改后保存（页面会自动刷新）：\n\n" + text;
   }
   function poll() {
-    fetch("__STATUS__", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
-      if (s.error) { overlay(s.error); seen = seen === null ? s.version : seen; }
+    // The server holds the request until the version differs from the one named (or a while passes).
+    var url = "__STATUS__" + (seen === null ? "" : "?wait=" + seen);
+    fetch(url, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (s.error) { overlay(s.error); seen = s.version; }
       else if (seen !== null && s.version !== seen) { location.reload(); return; }
       else { seen = s.version; if (box) { box.remove(); box = null; } }
-      setTimeout(poll, 300);
+      setTimeout(poll, 0);
     }).catch(function () { setTimeout(poll, 1000); });
   }
   poll();
@@ -65,6 +71,8 @@ class Preview:
         self.version = 0
         self.error: str | None = None
         self.lock = threading.Lock()
+        self.new_version = threading.Condition(self.lock)
+        self.indexing = False
         self.wanted = threading.Event()
         self.last_change = 0.0
         self.search_pending = False
@@ -77,37 +85,63 @@ class Preview:
             text = "\n".join(exc.lines())
             print(text, file=sys.stderr)
             print("构建失败：网站预览保留上一次的结果，修改并保存后会自动重试。", file=sys.stderr, flush=True)
-            with self.lock:
-                self.error, self.version = text, self.version + 1
+            self._publish(text)
             return
         except Exception as exc:      # noqa: BLE001 - the preview server must survive anything
             log.exception("构建出错")
-            with self.lock:
-                self.error, self.version = f"{type(exc).__name__}: {exc}", self.version + 1
+            self._publish(f"{type(exc).__name__}: {exc}")
             return
-        with self.lock:
-            self.error, self.version = None, self.version + 1
+        self._publish(None)
+        if result.finish is not None:       # the tab reloads meanwhile
+            try:
+                result.finish()
+            except Exception:      # noqa: BLE001 - a cache not saved only costs the next build time
+                log.warning("构建缓存未能保存，下次重建会慢一些", exc_info=True)
         print(f"已更新：{result.articles} 篇文章，写入 {result.written} 个文件，用时 "
               f"{time.perf_counter() - started:.2f} 秒", flush=True)
         self.search_pending = self.search_pending or result.search_pending
 
+    def _publish(self, error: str | None) -> None:
+        with self.lock:
+            self.error, self.version = error, self.version + 1
+            self.new_version.notify_all()
+
     def reindex(self) -> None:
         """The search index, brought up to date after the pages (the tab has reloaded already).
-        Not a new version: the pages are the same, so the open tab need not reload again."""
+        Not a new version: the pages are the same, so the open tab need not reload again.
+        A save meanwhile stops it; it runs again once the saves settle."""
+        from . import search
         self.search_pending = False     # once: a broken file must not make this retry every 0.2 s
+        if search.CANCEL is not None:
+            search.CANCEL.clear()
+        self.indexing = True
         try:
-            build(dataclasses.replace(self.options, search_later=False, reindex=True))
+            if not self.wanted.is_set():
+                build(dataclasses.replace(self.options, search_later=False, reindex=True, defer_save=False))
+            else:
+                self.search_pending = True
+        except search.Cancelled:
+            self.search_pending = True
+            log.debug("搜索索引更新让位于新的保存")
         except Exception:      # noqa: BLE001 - the next page build reports content errors
             log.debug("搜索索引未能更新", exc_info=True)
+        finally:
+            self.indexing = False
+            if search.CANCEL is not None:
+                search.CANCEL.clear()
 
     def changed(self, path: str) -> None:
         self.last_change = time.monotonic()
         self.wanted.set()
+        if self.indexing:
+            from . import search
+            if search.CANCEL is not None:
+                search.CANCEL.set()       # pages first: stop indexing, it runs again afterwards
 
     def loop(self, stop: threading.Event) -> None:
         while not stop.is_set():
             if not self.wanted.wait(0.2):
-                if self.search_pending and time.monotonic() - self.last_change >= DEBOUNCE:
+                if self.search_pending and time.monotonic() - self.last_change >= REINDEX_QUIET:
                     self.reindex()
                 continue
             while time.monotonic() - self.last_change < DEBOUNCE:     # let the burst finish
@@ -115,8 +149,11 @@ class Preview:
             self.wanted.clear()
             self.rebuild()
 
-    def status(self) -> bytes:
+    def status(self, wait_for: int | None = None) -> bytes:
+        """The current version and error; with `wait_for`, first wait (a while) until the version differs."""
         with self.lock:
+            if wait_for is not None:
+                self.new_version.wait_for(lambda: self.version != wait_for, timeout=LONG_POLL)
             return json.dumps({"version": self.version, "error": self.error}, ensure_ascii=False).encode()
 
 
@@ -171,9 +208,12 @@ def make_handler(root: Path, preview: Preview):
             self.do_GET(head=True)
 
         def do_GET(self, head: bool = False):
-            path = urlsplit(self.path).path
+            parts = urlsplit(self.path)
+            path = parts.path
             if path == STATUS:
-                return self._send(200, "application/json; charset=utf-8", preview.status(), head, cache=False)
+                wait = parse_qs(parts.query).get("wait", [""])[0]
+                body = preview.status(int(wait) if wait.lstrip("-").isdigit() else None)
+                return self._send(200, "application/json; charset=utf-8", body, head, cache=False)
             if path == SCRIPT_URL:
                 return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode(), head, cache=False)
             target = self._resolve(path)
@@ -224,11 +264,16 @@ def _inject(page: bytes) -> bytes:
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     from . import cache
     cache.KEEP_IN_MEMORY = True            # rebuilds skip re-reading the cache this process wrote
+    from . import search
+    import multiprocessing
+    search.CANCEL = (multiprocessing.get_context("fork").Event()
+                     if "fork" in multiprocessing.get_all_start_methods() else threading.Event())
     if options.cache_dir is None:
         options.cache_dir = options.out.parent / "build-cache"
     options.out.parent.mkdir(parents=True, exist_ok=True)
     # Pages first, so the tab reloads at once; the search index follows in a second build.
     options.search_later = options.search
+    options.defer_save = True
     preview = Preview(options)
     preview.rebuild()
     try:

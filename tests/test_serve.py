@@ -147,3 +147,74 @@ def test_browser_reloads_by_itself_after_an_edit(preview, page):
     path.write_text(path.read_text("utf-8").replace("date: ", "date: 不是日期 #", 1), "utf-8")
     page.wait_for_selector("#dangjian-error", timeout=15000)
     assert "日期" in page.inner_text("#dangjian-error")
+
+
+def test_a_save_stops_search_indexing_and_the_site_stays_as_it_was(tmp_path, monkeypatch):
+    """serve's background indexing yields to a new save: setting search.CANCEL stops a build
+    in its indexing step at once (Pagefind killed), and nothing of it is published."""
+    import multiprocessing
+    import threading
+
+    from conftest import make_corpus
+    from dangjian import search
+    from dangjian.pipeline import Options, build
+
+    content = make_corpus(tmp_path / "corpus", 300)
+    options = Options(content=content, config=ROOT / "site.toml", templates=ROOT / "templates",
+                      out=tmp_path / "site", search=False)
+    build(options)
+    before = {p: p.stat().st_mtime_ns for p in options.out.rglob("*") if p.is_file()}
+    monkeypatch.setattr(search, "CANCEL", multiprocessing.get_context("fork").Event())
+    started = {}
+    real_run = search._run
+
+    def run_then_note(command):
+        started["at"] = time.monotonic()
+        return real_run(command)
+    monkeypatch.setattr(search, "_run", run_then_note)
+    threading.Timer(0.2, lambda: search.CANCEL.set()).start()   # while the indexer's input is written
+    t0 = time.monotonic()
+    with pytest.raises(search.Cancelled):
+        build(Options(content=content, config=ROOT / "site.toml", templates=ROOT / "templates",
+                      out=options.out, search=True, reindex=True))
+    assert time.monotonic() - t0 < 3
+    search.CANCEL.clear()
+    # Cancelled while Pagefind itself runs: killed within a fraction of a second.
+
+    def cancel_when_pagefind_runs():
+        while "at" not in started:
+            time.sleep(0.01)
+        time.sleep(0.2)
+        search.CANCEL.set()
+    started.clear()
+    threading.Thread(target=cancel_when_pagefind_runs, daemon=True).start()
+    with pytest.raises(search.Cancelled):
+        build(Options(content=content, config=ROOT / "site.toml", templates=ROOT / "templates",
+                      out=options.out, search=True, reindex=True))
+    assert time.monotonic() - started["at"] < 1.5
+    after = {p: p.stat().st_mtime_ns for p in options.out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(tmp_path.glob(".site.*")) and not list(tmp_path.glob(".search-*"))
+
+
+def test_status_long_poll_answers_when_a_new_build_is_ready(preview):
+    root, url = preview
+    version = status(url)["version"]
+    path = root / ARTICLE
+    answer = {}
+
+    def wait():
+        started = time.monotonic()
+        answer["status"] = json.loads(get(url + f"__dangjian/status?wait={version}")[1])
+        answer["after"] = time.monotonic() - started
+    import threading
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    time.sleep(1.0)
+    assert "status" not in answer                      # held open while nothing changed
+    path.write_text(path.read_text("utf-8").replace("title: ", "title: 长轮询", 1), "utf-8")
+    saved = time.monotonic()
+    waiter.join(30)
+    assert answer["status"]["version"] == version + 1 and answer["status"]["error"] is None
+    assert time.monotonic() - saved < 10
+    assert "长轮询" in get(article_url(url))[1]
