@@ -177,7 +177,7 @@ class Signer:
                     keys = tuple(a.key for a in value.articles)
                     sig = _h(["m", str(value.year), str(value.month), *(self.cards[k] for k in keys)])
                 else:
-                    keys = tuple(k for m in value.months for k in self._month_keys(m))
+                    keys = tuple(a.key for m in value.months for a in m.articles)
                     sig = _h(["y", str(value.year), *(self._of(m) for m in value.months)])
                 memo = self._memo[id(value)] = (sig, keys)
             if self._used is not None:
@@ -186,10 +186,6 @@ class Signer:
         if isinstance(value, Pager):
             return f"p:{self._of(value.target)}:{value.number}:{value.count}:{value.total}"
         return repr(value)
-
-    def _month_keys(self, month: Month) -> tuple[str, ...]:
-        self._of(month)
-        return self._memo[id(month)][1]
 
     def _extras(self, template: str, kind: str) -> list[str]:
         """Whole-facet digests for what this kind's template uses beyond what is signed precisely."""
@@ -253,16 +249,14 @@ class Signed:
     signed: int = 0                                   # pages actually signed (the others kept their signature)
 
 
-def sign_all(signer: Signer, pages: list, jobs: int, previous=None, meanwhile=None) -> Signed:
+def sign_all(signer: Signer, pages: list, jobs: int, previous: Signed | None = None) -> Signed:
     """Every page's signature. With the `previous` build's Signed record and an unchanged structure,
     only pages that used a changed card are signed again; otherwise all are, on a big site over
-    forked workers, while this process does `meanwhile`."""
+    forked workers."""
     structure = signer.structure(pages)
     if previous is not None and previous.structure == structure:
         old_sigs, old_uses, old_cards = previous.sigs, previous.uses, previous.cards
         changed = {k for k, card in signer.cards.items() if old_cards.get(k) != card}
-        if meanwhile is not None:
-            meanwhile()
         sigs, uses, signed = {}, {}, 0
         for page in pages:
             used = old_uses.get(page.path, None)
@@ -273,14 +267,12 @@ def sign_all(signer: Signer, pages: list, jobs: int, previous=None, meanwhile=No
                 signed += 1
         return Signed(sigs, uses, signer.cards, structure, signed)
     if len(pages) < SIGN_PARALLEL or jobs <= 1:
-        if meanwhile is not None:
-            meanwhile()
         traced = [signer.sign_traced(p) for p in pages]
     else:
         from . import parallel
         _SIGNER[0] = signer
         try:
-            traced = parallel.run(_sign_one, pages, jobs, None, -(-len(pages) // (jobs * 2)), meanwhile)
+            traced = parallel.run(_sign_one, pages, jobs, None, -(-len(pages) // (jobs * 2)))
         finally:
             _SIGNER[0] = None
     return from_traced(signer, pages, traced, structure)

@@ -31,17 +31,10 @@ def _run_chunk(bounds):
     return [_TASK(_ITEMS[i]) for i in range(start, end)]
 
 
-def run(task: Callable, items: Sequence, jobs: int, progress=None, chunk_size: int = 64,
-        meanwhile: Callable[[], None] | None = None) -> list:
-    """[task(item) for item in items], in order, over up to `jobs` forked processes.
-
-    `meanwhile` is called in this process while the workers run (or first, when
-    there are none): other work, mostly system calls, that would otherwise wait.
-    """
+def run(task: Callable, items: Sequence, jobs: int, progress=None, chunk_size: int = 64) -> list:
+    """[task(item) for item in items], in order, over up to `jobs` forked processes."""
     global _TASK, _ITEMS
     if jobs <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
-        if meanwhile is not None:
-            meanwhile()
         out = []
         for item in items:
             out.append(task(item))
@@ -57,10 +50,7 @@ def run(task: Callable, items: Sequence, jobs: int, progress=None, chunk_size: i
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(min(jobs, len(chunks))) as pool:
             out = []
-            results = pool.imap(_run_chunk, chunks)
-            if meanwhile is not None:
-                meanwhile()
-            for result in results:
+            for result in pool.imap(_run_chunk, chunks):
                 out.extend(result)
                 if progress:
                     progress.advance(len(result))

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import cache as cache_module
 from . import images as img
 from . import links, parallel, search, stats
-from .cache import (BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats, output_stats_soon,
+from .cache import (BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats_soon,
                     pack_body, pack_source, scan, unpack_body, unpack_source)
 from .config import SiteConfig, load_config
 from .content import Source, load_file
@@ -346,8 +346,9 @@ def _build_with_cache(options: Options) -> Result:
 def _build(options: Options, cache: BuildCache | None, state: State | None, started: float,
            scanned: tuple | None = None) -> Result:
     rebuild.LAST["started_ns"] = time.time_ns()
+    incremental = state is not None and (options.out / MARKER).is_file()
     # The published files' stats (for the incremental check) are taken meanwhile, by a child process.
-    looked = output_stats_soon(options.out) if state is not None and (options.out / MARKER).is_file() else dict
+    looked = output_stats_soon(options.out) if incremental else dict
     try:
         g = gather(options, state, cache.html if cache else None, scanned)
         if options.reindex:
@@ -362,10 +363,9 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
         if g.config.stats.page:
             pages.append(stats.plan_page(site))
     finally:
-        found = looked()          # always waited for, so a failed build leaves no child behind
+        current = looked()        # always waited for, so a failed build leaves no child behind
     _lap("模型与规划")
     check_output_folder(options.out, [options.content, options.config.resolve().parent, options.templates])
-    incremental = state is not None and (options.out / MARKER).is_file()
     writer = IncrementalWriter(options.out, cache.journal) if incremental else Writer(options.out)
     for page in pages:
         writer.reserve(page.path, page.title)
@@ -375,12 +375,10 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     writer.reserve(MARKER, "marker")
     renderer = Renderer(site, g.urls, options.templates)
     sigs, signer, signed = {}, None, None
-    current = found if incremental else {}
     if cache is not None:
         signer = Signer(site, g.urls, rebuild.global_key(renderer, g.config), template_facets(renderer.env),
                         g.memo["digests"], g.memo["hashes"])
         if incremental:     # needed before rendering, to pick the pages to render
-            # The published files are looked at while the workers sign (the parent would only wait).
             signed = sign_all(signer, pages, options.jobs or parallel.default_jobs(), rebuild.previous_signed(state))
             sigs, signer = signed.sigs, None
         # A cold build renders every page anyway: its workers sign them as they go.

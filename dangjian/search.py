@@ -230,16 +230,14 @@ def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0) -> Pa
 
 def _run(command: list[str]) -> subprocess.CompletedProcess:
     """Run Pagefind; stop it at once when CANCEL is set."""
-    if CANCEL is None:
-        return subprocess.run(command, capture_output=True, text=True, errors="replace")
-    with tempfile.TemporaryFile() as output:
+    with tempfile.TemporaryFile() as output:      # a file, not a pipe: a full pipe would stall it
         proc = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         while True:
             try:
                 code = proc.wait(timeout=0.05)
                 break
             except subprocess.TimeoutExpired:
-                if CANCEL.is_set():
+                if _cancelled():
                     proc.kill()
                     proc.wait()
                     raise Cancelled() from None

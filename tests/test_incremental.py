@@ -298,8 +298,8 @@ def test_quick_signing_equals_signing_every_page(site, monkeypatch):
     from dangjian import deps, pipeline
     quick_runs = []
 
-    def checked(signer, pages, jobs, previous=None, meanwhile=None):
-        got = deps.sign_all(signer, pages, jobs, previous, meanwhile)
+    def checked(signer, pages, jobs, previous=None):
+        got = deps.sign_all(signer, pages, jobs, previous)
         full = deps.sign_all(signer, pages, 1, None)
         assert got.sigs == full.sigs
         assert got.structure == full.structure and got.cards == full.cards
