@@ -2,10 +2,11 @@
 
 Kept in `.cache/build/<output name>/` beside the output folder (git-ignored):
 
-- `state.pickle`: a checksummed index of what the last successful build saw and
-  made: every article file's stat, digest and parsed `Source`; every body's
-  Markdown result (minus its HTML) and the links it resolved; every page's
-  dependency signature; every output file's stat.
+- `state.pickle` (+ `state-delta.pickle`, see statefile.py): a checksummed index
+  of what the last successful build saw and made: every article file's stat,
+  digest and parsed `Source`; every body's Markdown result (minus its HTML) and
+  the links it resolved; every page's dependency signature; every output file's stat.
+- `jinja/`: compiled templates.
 - `html.sqlite`: article bodies' HTML, addressed by their hash and fetched only
   for the pages that are re-rendered.
 
@@ -15,21 +16,22 @@ the build runs cold. HTML fetched from the store is checked against its hash.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import os
 import pickle
+import shutil
 import sqlite3
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
 from .content import Source
 from .model import Body
+from . import statefile
+from .statefile import State, StateFile
 
 log = logging.getLogger(__name__)
-MAGIC = b"dangjian-build-cache 1\n"
 SOURCE_FIELDS = tuple(f.name for f in fields(Source))
 
 
@@ -39,13 +41,17 @@ class CacheCorrupt(Exception):
 
 def _engine_key() -> str:
     """Version plus a hash of the engine's own code and of the libraries that shape the output."""
-    from importlib import metadata
+    import importlib.util
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for dist in ("jinja2", "markdown", "nh3", "pypinyin", "PyYAML", "MarkupSafe"):
+    # Each library by its package file's path, size and time: an upgrade rewrites it. (Asking
+    # importlib.metadata for versions cost 16 ms of every build; this costs under one.)
+    for name in ("jinja2", "markdown", "nh3", "pypinyin", "yaml", "markupsafe"):
         try:
-            h.update(f"{dist}={metadata.version(dist)};".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{dist}=?;".encode())
+            origin = importlib.util.find_spec(name).origin
+            st = os.stat(origin)
+            h.update(f"{name}={origin}:{st.st_size}:{st.st_mtime_ns};".encode())
+        except (AttributeError, ImportError, OSError, TypeError, ValueError):
+            h.update(f"{name}=?;".encode())
     here = Path(__file__).parent
     for path in sorted(here.glob("*.py")):
         h.update(path.name.encode())
@@ -100,11 +106,44 @@ def pack_source(src: Source) -> tuple:
     return tuple(None if name in ("path", "body") else getattr(src, name) for name in SOURCE_FIELDS)
 
 
+class _LazyPath:
+    """`Source.path` of a cached source: joined on first use (most never need it)."""
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        found = obj.__dict__.get("_path")
+        if found is None:
+            found = obj.__dict__["_path"] = obj.__dict__["_root"] / obj.__dict__["rel"]
+        return found
+
+    def __set__(self, obj, value):
+        obj.__dict__["_path"] = value
+
+
+class CachedSource(Source):
+    """A Source unpacked from the cache. Building 10,000 Path objects was a tenth of an edit rebuild."""
+
+    path = _LazyPath()
+
+    def __eq__(self, other):
+        return Source.__eq__(self, other) if type(other) is type(self) else (
+            isinstance(other, Source) and _fields(self) == _fields(other))
+
+    __hash__ = Source.__hash__
+
+
+def _fields(src: Source) -> tuple:
+    return tuple(getattr(src, name) for name in SOURCE_FIELDS if name != "lines")
+
+
 def unpack_source(row: tuple, content: Path) -> Source:
-    values = dict(zip(SOURCE_FIELDS, row))
-    values["path"] = content / values["rel"]
-    values["body"] = ""            # reloaded from disk if the body must be converted again
-    return Source(**values)
+    src = object.__new__(CachedSource)
+    # Frozen dataclass: fill the instance directly, as unpickling does, rather than through __init__.
+    src.__dict__.update(zip(SOURCE_FIELDS, row))
+    src.__dict__.update(_root=content, body="")   # body: reloaded from disk if it must be converted again
+    del src.__dict__["path"]
+    return src
 
 
 def pack_body(body: Body, html_hash: str) -> tuple:
@@ -213,21 +252,7 @@ class HtmlStore:
         self._conn = None
 
 
-# The index ----------------------------------------------------------------------
-@dataclass
-class State:
-    engine: str = ENGINE
-    options: tuple = ()
-    sources: dict = field(default_factory=dict)   # rel -> (mtime_ns, size, digest, source_key, packed, problems)
-    bodies: dict = field(default_factory=dict)    # rel -> (digest, markup_key, deps, packed body, problems)
-    pages: dict = field(default_factory=dict)     # output path -> signature
-    uses: dict = field(default_factory=dict)      # output path -> article cards the signature used (deps.py)
-    cards: dict = field(default_factory=dict)     # article key -> card
-    structure: str = ""                           # deps.Signer.structure of those pages
-    outputs: dict = field(default_factory=dict)   # output path -> (size, mtime_ns, inode)
-    copies: dict = field(default_factory=dict)    # output path -> (source path, size, mtime_ns)
-    slugs: dict = field(default_factory=dict)     # urls.SLUGS, so pypinyin need not load
-    related: dict = field(default_factory=dict)   # model.build_site's memo of related articles
+# The index: statefile.State, saved as base + delta ---------------------------------
 
 
 def tree_stats(*folders: Path) -> list[tuple[str, int, int]]:
@@ -253,76 +278,59 @@ class BuildCache:
         self.index = folder / "state.pickle"
         self.journal = folder / "journal.json"
         self.html = HtmlStore(folder / "html.sqlite")
+        self.state_file = StateFile(self.index, KEEP_IN_MEMORY)
 
-    @staticmethod
-    def _read(path: Path):
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        # A long-running process (serve) keeps what it wrote last; the file's stat
-        # proves nobody else has replaced it since, so it need not be read again.
-        kept = _MEMORY.get(path)
-        if kept is not None and kept[0] == (st.st_size, st.st_mtime_ns, st.st_ino):
-            return kept[1]
-        raw = path.read_bytes()
-        head, check, payload = raw[:len(MAGIC)], raw[len(MAGIC):len(MAGIC) + 32], raw[len(MAGIC) + 32:]
-        if head != MAGIC or check != digest(payload).encode():
-            raise ValueError("checksum")
-        # Unpickling creates a few hundred thousand objects, none of them garbage: a collector
-        # pass every 700 of them would walk the growing heap again and again.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return pickle.loads(payload)
-        finally:
-            if enabled:
-                gc.enable()
-
-    @staticmethod
-    def _write(path: Path, data) -> None:
-        payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
-        tmp.write_bytes(MAGIC + digest(payload).encode() + payload)
-        os.replace(tmp, path)
-        if KEEP_IN_MEMORY:
-            st = path.stat()
-            _MEMORY[path] = ((st.st_size, st.st_mtime_ns, st.st_ino), data)
+    def compiled_templates(self) -> Path:
+        """Jinja's bytecode cache, one folder per engine version (how templates compile may change with
+        it); other versions' folders are removed."""
+        base, here = self.folder / "jinja", self.folder / "jinja" / ENGINE[:16]
+        if base.is_dir():
+            for old in base.iterdir():
+                if old.name != here.name:
+                    shutil.rmtree(old, ignore_errors=True)
+        here.mkdir(parents=True, exist_ok=True)
+        return here
 
     def load_quick(self) -> dict | None:
         """The no-change shortcut's record: inputs fingerprint, output stats, messages."""
         try:
-            data = self._read(self.quick)
+            st = self.quick.stat()
+            kept = _MEMORY.get(self.quick)     # serve: what it wrote last, if nobody replaced it since
+            if kept is not None and kept[0] == (st.st_size, st.st_mtime_ns, st.st_ino):
+                data = kept[1]
+            else:
+                data = statefile.read(self.quick)
             return data if isinstance(data, dict) and data.get("engine") == ENGINE else None
         except Exception:              # noqa: BLE001 - the full path decides then
             return None
 
     def save_quick(self, data: dict) -> None:
-        self._write(self.quick, {**data, "engine": ENGINE})
+        data = {**data, "engine": ENGINE}
+        statefile.write(self.quick, data)
+        if KEEP_IN_MEMORY:
+            st = self.quick.stat()
+            _MEMORY[self.quick] = ((st.st_size, st.st_mtime_ns, st.st_ino), data)
 
     def load(self, options_key: tuple) -> State | None:
         """The previous build's state, or None when absent, damaged or made under other conditions."""
         try:
-            data = self._read(self.index)
-            if data is None:
-                return None
-            state = data if isinstance(data, State) else State(**data)
+            state = self.state_file.load()
         except Exception as exc:       # noqa: BLE001 - a damaged cache is never fatal
             log.warning("构建缓存已损坏，本次完整重建（%s）", type(exc).__name__)
+            self.state_file.discard()
             return None
-        if state.engine != ENGINE or state.options != options_key:
+        if state is None or state.engine != ENGINE or state.options != options_key:
+            self.state_file.discard_memory()
             return None
         return state
 
     def save(self, state: State) -> None:
-        self._write(self.index, state.__dict__)
-        if self.index in _MEMORY:
-            _MEMORY[self.index] = (_MEMORY[self.index][0], state)
+        self.state_file.save(state)
 
     def discard(self) -> None:
         self.quick.unlink(missing_ok=True)
-        self.index.unlink(missing_ok=True)
+        _MEMORY.pop(self.quick, None)
+        self.state_file.discard()
 
 
 def output_stats(out: Path) -> dict[str, tuple[int, int, int]]:

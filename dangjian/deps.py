@@ -86,7 +86,7 @@ def template_facets(env: jinja2.Environment) -> dict[str, set[str]]:
 
 class Signer:
     def __init__(self, site: Site, urls: Urls, global_key: str, facets: dict[str, set[str]],
-                 digests: dict[str, str], html_hashes: dict[str, str]):
+                 digests: dict[str, str], html_hashes: dict[str, str], teasers: tuple | None = None):
         self.site, self.urls = site, urls
         self.global_key = global_key
         self.facets = facets
@@ -94,6 +94,9 @@ class Signer:
                       for a in site.articles}
         self._whole: dict[str, str] = {}
         self._teasers: dict[str, str] = {}
+        # The last build's teasers, (global key, {article key: (card, teaser)}). A teaser is made of
+        # the article's front matter, summary and URL: all fixed by its card and the global key.
+        self._known = teasers[1] if teasers and teasers[0] == global_key else {}
         self._terms: dict[tuple[str, str], str] = {}
         self._memo: dict = {}                 # Month/Year by id (they live as long as the site), extras
         self._used: set[str] | None = None    # card keys read while signing one page (sign_traced)
@@ -123,27 +126,38 @@ class Signer:
             return "-"
         t = self._teasers.get(art.key)
         if t is None:
-            t = self._teasers[art.key] = _h((art.key, self.urls.article(art), repr((
-                art.title, art.date, art.has_time, art.category.slug, art.source, art.authors, art.tags,
-                art.summary, art.pinned, art.cover, art.updated))))
+            known = self._known.get(art.key)
+            if known is not None and known[0] == self.cards[art.key]:
+                t = self._teasers[art.key] = known[1]
+            else:
+                t = self._teasers[art.key] = _h((art.key, self.urls.article(art), repr((
+                    art.title, art.date, art.has_time, art.category.slug, art.source, art.authors, art.tags,
+                    art.summary, art.pinned, art.cover, art.updated))))
         return t
+
+    def teasers(self) -> tuple:
+        """This build's teasers, for the next build's Signer."""
+        cards = self.cards
+        return self.global_key, {k: (cards[k], t) for k, t in self._teasers.items() if k in cards}
 
     # Whole-facet digests, computed once per build when some template needs them.
     def whole(self, facet: str) -> str:
         self._wild = True
         if facet not in self._whole:
-            if facet == "sitemap":     # what sitemap entries show: URL and last-modified date
-                value = _h(f"{self.urls.article(a)}:{a.date.isoformat()}:{a.updated}" for a in self.site.articles)
-                value = _h((value, *(c.slug for c in self.site.categories)))
+            if facet == "sitemap":     # what sitemap entries show: URLs and dates, all in the teasers
+                value = _h([*(self.teaser(a) for a in self.site.articles), "\x1e",
+                            *(c.slug for c in self.site.categories)])
             elif facet == "updated":
                 value = self.site.articles[0].date.isoformat() if self.site.articles else ""
             elif facet in ("tags", "sources", "authors", "term"):
-                value = _h(self._term(t, with_articles=True)
-                           for terms in (self.site.tags, self.site.sources, self.site.authors) for t in terms)
+                # One kind's terms (the search page lists sources): the others need not be hashed.
+                kinds = {"tags": (self.site.tags,), "sources": (self.site.sources,),
+                         "authors": (self.site.authors,)}.get(facet, (self.site.tags, self.site.sources, self.site.authors))
+                value = _h(self._term(t, with_articles=True) for terms in kinds for t in terms)
             else:   # articles, pinned, years, neighbours, anything unknown: every article card
                 value = _h(self.cards[a.key] for a in self.site.articles)
                 if facet not in ("articles", "pinned", "years", "articles_in", "newer", "older", "related"):
-                    value = _h((value, self.whole("tags")))
+                    value = _h((value, self.whole("term")))
             self._whole[facet] = value
         return self._whole[facet]
 
@@ -247,6 +261,7 @@ class Signed:
     cards: dict[str, str]
     structure: str
     signed: int = 0                                   # pages actually signed (the others kept their signature)
+    teasers: tuple = ()                               # Signer.teasers(), kept for the next build
 
 
 def sign_all(signer: Signer, pages: list, jobs: int, previous: Signed | None = None) -> Signed:
@@ -265,7 +280,7 @@ def sign_all(signer: Signer, pages: list, jobs: int, previous: Signed | None = N
             else:
                 sigs[page.path], uses[page.path] = signer.sign_traced(page)
                 signed += 1
-        return Signed(sigs, uses, signer.cards, structure, signed)
+        return Signed(sigs, uses, signer.cards, structure, signed, signer.teasers())
     if len(pages) < SIGN_PARALLEL or jobs <= 1:
         traced = [signer.sign_traced(p) for p in pages]
     else:
@@ -282,7 +297,7 @@ def from_traced(signer: Signer, pages: list, traced: list, structure: str | None
     """The record of a build that signed every page (`traced`: sign_traced's results, in page order)."""
     paths = [p.path for p in pages]
     return Signed(dict(zip(paths, [t[0] for t in traced])), dict(zip(paths, [t[1] for t in traced])),
-                  signer.cards, structure or signer.structure(pages), len(pages))
+                  signer.cards, structure or signer.structure(pages), len(pages), signer.teasers())
 
 
 def _sign_one(page):

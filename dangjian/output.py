@@ -195,7 +195,7 @@ class IncrementalWriter:
         return staged.read_bytes() if staged.exists() else (self.out_dir / path).read_bytes()
 
     def remove(self, path: str) -> None:
-        if is_safe(path) and path not in self.owners:
+        if path not in self.owners and is_safe(path):
             self.removed.append(path)
 
     def commit(self) -> None:

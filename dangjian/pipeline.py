@@ -291,6 +291,7 @@ def build(options: Options) -> Result:
         return _build_with_cache(options)
     finally:
         gc.set_threshold(*thresholds)
+        gc.unfreeze()           # what reading the build cache set aside (statefile.read)
 
 
 def _build_with_cache(options: Options) -> Result:
@@ -373,11 +374,16 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     for path, src in copies.items():
         writer.reserve(path, str(src))
     writer.reserve(MARKER, "marker")
-    renderer = Renderer(site, g.urls, options.templates)
+    renderer = Renderer(site, g.urls, options.templates, cache.compiled_templates() if cache is not None else None)
     sigs, signer, signed = {}, None, None
     if cache is not None:
-        signer = Signer(site, g.urls, rebuild.global_key(renderer, g.config), template_facets(renderer.env),
-                        g.memo["digests"], g.memo["hashes"])
+        gkey = rebuild.global_key(renderer, g.config)
+        # The templates' facets follow from their text, which the global key covers.
+        facets = state.facets[1] if state is not None and state.facets and state.facets[0] == gkey \
+            else template_facets(renderer.env)
+        g.memo["facets"] = (gkey, facets)
+        signer = Signer(site, g.urls, gkey, facets, g.memo["digests"], g.memo["hashes"],
+                        (state.teasers_key, state.teasers) if state is not None else None)
         if incremental:     # needed before rendering, to pick the pages to render
             signed = sign_all(signer, pages, options.jobs or parallel.default_jobs(), rebuild.previous_signed(state))
             sigs, signer = signed.sigs, None

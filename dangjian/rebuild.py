@@ -149,9 +149,11 @@ def save(cache: BuildCache, options: Options, g: Gathered, signed, copies: dict,
     for key, html in g.memo["fresh_html"].items():
         cache.html.put(key, html)
     cache.html.flush(set(g.memo["hashes"].values()))
-    cache.save(State(options=options_key(options), sources=g.memo["sources"], bodies=g.memo["bodies"],
+    cache.save(State(engine=ENGINE, options=options_key(options), sources=g.memo["sources"], bodies=g.memo["bodies"],
                      pages=signed.sigs, uses=signed.uses, cards=signed.cards,
-                     structure=signed.structure, outputs=outputs, copies=copied, slugs=dict(slugs()), related=g.memo["related"]))
+                     structure=signed.structure, outputs=outputs, copies=copied, slugs=dict(slugs()), related=g.memo["related"],
+                     teasers_key=signed.teasers[0] if signed.teasers else "",
+                     teasers=signed.teasers[1] if signed.teasers else {}, facets=g.memo.get("facets", ())))
     return outputs
 
 

@@ -22,7 +22,7 @@ THEME = Path(__file__).parent / "theme"
 
 
 class Renderer:
-    def __init__(self, site: Site, urls: Urls, templates_dir: Path | None = None):
+    def __init__(self, site: Site, urls: Urls, templates_dir: Path | None = None, compiled: Path | None = None):
         self.site = site
         self.urls = urls
         search_path = [str(templates_dir)] if templates_dir and templates_dir.is_dir() else []
@@ -35,6 +35,9 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,      # templates do not change during a build; skips a stat per include
+            # Compiled templates kept between builds (checked against each template's text):
+            # compiling them was a tenth of a second of every incremental build.
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         )
         self.env.globals.update(
             site=site, config=site.config, url=self._url, abs_url=self._abs_url, static=self._static,

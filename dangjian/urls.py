@@ -9,7 +9,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
-from pathlib import PurePosixPath
 
 from .config import SLUG_RE, SiteConfig
 from .content import Source
@@ -112,7 +111,9 @@ class Urls:
                              f"只能用小写字母、数字和连字符，例如 slug: {suggestion}", field="slug")
                 return None
             return src.slug
-        stem = PurePosixPath(src.rel).stem
+        name = src.rel.rsplit("/", 1)[-1]      # PurePosixPath(rel).stem, without building 10,000 paths
+        dot = name.rfind(".")
+        stem = name[:dot] if 0 < dot < len(name) - 1 else name
         slug = slugify(stem) or slugify(src.title)
         if not slug:
             report.error(src.path, 1, "无法从文件名生成网址", "请加一行 slug: 英文或拼音网址名", field="slug")

@@ -174,6 +174,32 @@ def test_change_a_template(site):
     site.assert_same_as_cold()
 
 
+@pytest.mark.parametrize("kind, field", [("authors", "author"), ("tags", "tags"), ("sources", "source")])
+def test_template_listing_every_term_follows_term_changes(site, kind, field):
+    """A footer that lists every author (tag, source) with its articles makes every page depend on
+    that kind of term: renaming one article's author must re-render them all."""
+    path = corpus_article(site)
+    # The article is left in this kind's terms only, so only this kind's digest can see its edits.
+    others = [f for f in ("author", "tags", "source") if f != field]
+    path.write_text("\n".join(ln for ln in path.read_text("utf-8").splitlines()
+                              if not ln.startswith(tuple(f"{f}:" for f in others))) + "\n", "utf-8")
+    (site.root / "templates" / "partials").mkdir()
+    footer = (ROOT / "dangjian" / "theme" / "templates" / "partials" / "footer.html").read_text("utf-8")
+    listing = f"<ul>{{% for t in site.{kind} %}}<li>{{{{ t.name }}}}:{{{{ t.articles|map(attribute='title')|join('/') }}}}</li>{{% endfor %}}</ul>"
+    (site.root / "templates" / "partials" / "footer.html").write_text(footer.replace("</footer>", listing + "</footer>"), "utf-8")
+    site.build()
+    site.build()                # the signatures now hold what this footer uses
+    text = path.read_text("utf-8")
+    line = next(ln for ln in text.splitlines() if ln.startswith(f"{field}:"))
+    path.write_text(text.replace(line, f"{field}: 改过的{kind}名"), "utf-8")
+    site.build()
+    assert f"改过的{kind}名" in (site.out / "index.html").read_text("utf-8")
+    site.assert_same_as_cold()
+    edit(path, "title: ", "title: 只改标题")     # a card change reaches the whole listing too
+    site.build()
+    site.assert_same_as_cold()
+
+
 def test_change_site_toml(site):
     edit(site.root / "site.toml", 'copyright = "', 'copyright = "新版权 ')
     site.build()
