@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -118,7 +119,17 @@ def _setup_logging(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    as_program = argv is None
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        if as_program:
+            # The process ends next. Collecting the build's cyclic garbage on the way out (≈80,000
+            # objects at 10,000 articles) took 0.06 s; frozen, it is left for the OS to reclaim.
+            gc.freeze()
+
+
+def _main(argv: list[str]) -> int:
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     parser = make_parser()

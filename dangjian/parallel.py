@@ -8,7 +8,6 @@ the result never depends on how many processes did the work.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from typing import Callable, Sequence
 
@@ -34,6 +33,7 @@ def _run_chunk(bounds):
 def run(task: Callable, items: Sequence, jobs: int, progress=None, chunk_size: int = 64) -> list:
     """[task(item) for item in items], in order, over up to `jobs` forked processes."""
     global _TASK, _ITEMS
+    import multiprocessing       # here, not at the top: an edit rebuild never forks and need not load it
     if jobs <= 1 or len(items) < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         out = []
         for item in items:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import cache as cache_module
 from . import images as img
-from . import links, parallel, search, stats
+from . import links, parallel, stats
 from .cache import (BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats_soon,
                     pack_body, pack_source, scan, unpack_body, unpack_source)
 from .config import SiteConfig, load_config
@@ -353,6 +353,7 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     try:
         g = gather(options, state, cache.html if cache else None, scanned)
         if options.reindex:
+            from . import search
             search.check_cancelled()
         rebuild.LAST["memo"] = g.memo
         related = dict(state.related) if state is not None else {}
@@ -390,6 +391,7 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
         # A cold build renders every page anyway: its workers sign them as they go.
     _lap(f"依赖签名（{signed.signed if signed else 0} 页）")
     if options.reindex:
+        from . import search
         search.check_cancelled()
     with writer:
         todo = pages
@@ -457,6 +459,7 @@ def _copies(options: Options, g: Gathered) -> dict[str, Path]:
 
 def _search(options: Options, site, g: Gathered, writer, todo, sigs, state, current, incremental) -> bool:
     """(Re)build the Pagefind index when articles changed; otherwise keep the published one."""
+    from . import search        # loaded only by builds with search on
     published = [p for p in current if p.startswith(search.OUTPUT_DIR + "/")]
     unchanged = incremental and state is not None and set(sigs) == set(state.pages) \
         and not any(p.kind == "article" for p in todo) and f"{search.OUTPUT_DIR}/pagefind.js" in current

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 from jinja2 import pass_context
 
 from .errors import TemplateError
@@ -19,6 +20,23 @@ from .urls import HOME, NOT_FOUND, SEARCH, Urls, relative
 
 log = logging.getLogger(__name__)
 THEME = Path(__file__).parent / "theme"
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache, but a cache that cannot be read or written (its folder removed by
+    another build, a full disk) only costs compiling again: it never fails the build."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 class Renderer:
@@ -37,7 +55,7 @@ class Renderer:
             auto_reload=False,      # templates do not change during a build; skips a stat per include
             # Compiled templates kept between builds (checked against each template's text):
             # compiling them was a tenth of a second of every incremental build.
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
+            bytecode_cache=_BytecodeCache(str(compiled)) if compiled else None,
         )
         self.env.globals.update(
             site=site, config=site.config, url=self._url, abs_url=self._abs_url, static=self._static,

@@ -210,7 +210,11 @@ def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0) -> Pa
         (scratch / path).write_text(indexable_html(page_html, article), encoding="utf-8")
 
     try:
-        for folder in sorted({str(Path(path).parent) for path in paths.values()}):
+        for i, folder in enumerate(sorted({str(Path(path).parent) for path in paths.values()})):
+            if i % 256 == 0:
+                # A folder per article: after mass deletions this disk took seconds over 10,000 of
+                # them, so a save must be able to stop this loop too.
+                check_cancelled()
             (scratch / folder).mkdir(parents=True, exist_ok=True)
         parallel.run(write, site.articles, jobs or parallel.default_jobs())
         command = [str(binary), "--site", str(scratch), "--output-path", str(bundle.resolve()),
@@ -220,12 +224,34 @@ def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0) -> Pa
         shutil.rmtree(work, ignore_errors=True)
         raise
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        _remove(scratch)
     if done.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)
         raise SearchError(f"Pagefind 退出码 {done.returncode}：{(done.stderr or done.stdout).strip()[-800:]}")
     log.info("搜索索引：%d 篇文章", len(site.articles))
     return bundle
+
+
+_CLEANUPS: list = []     # serve: `rm -rf` processes deleting old scratch folders
+
+
+def _remove(folder: Path) -> None:
+    """Delete the indexer's scratch folder. In serve (CANCEL set up), by another process: ten
+    thousand folders take a second or more to delete, a save waiting for its page must not wait
+    for that, and a thread deleting them held the interpreter lock against the next build."""
+    rm = shutil.which("rm") if CANCEL is not None else None
+    if rm is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    _CLEANUPS[:] = [p for p in _CLEANUPS if p.poll() is None]        # reap the finished ones
+    _CLEANUPS.append(subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+
+def wait_for_cleanup(timeout: float | None = None) -> None:
+    for proc in _CLEANUPS:
+        proc.wait(timeout)
+    _CLEANUPS.clear()
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess:

@@ -14,13 +14,13 @@ cache count as absent, as before.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import pickle
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MAGIC = b"dangjian-build-cache 1\n"
+MAGIC = b"dangjian-build-cache 2\n"
 DELTA_LIMIT = 0.1               # share of all entries a delta may hold before the base is rewritten
 _MISSING = object()
 
@@ -45,7 +45,9 @@ class State:
 
 
 def _checksum(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
+    # CRC-32 and length: catches damage (this is no defence against tampering, nor must it be),
+    # at 4 ms for a 16 MB index where BLAKE2 took 17.
+    return f"{zlib.crc32(payload):08x}{len(payload):024x}".encode()
 
 
 def read(path: Path):
@@ -55,7 +57,11 @@ def read(path: Path):
     except FileNotFoundError:
         return None
     head, check, payload = raw[:len(MAGIC)], raw[len(MAGIC):len(MAGIC) + 32], raw[len(MAGIC) + 32:]
-    if head != MAGIC or check != _checksum(payload):
+    if head != MAGIC:
+        if raw.startswith(b"dangjian-build-cache "):
+            return None             # another version's format: not damage, just not ours
+        raise ValueError("magic")
+    if check != _checksum(payload):
         raise ValueError("checksum")
     # Unpickling creates a few hundred thousand objects, none of them garbage: a collector
     # pass every so many of them would walk the growing heap again and again.

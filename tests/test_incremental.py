@@ -200,6 +200,17 @@ def test_template_listing_every_term_follows_term_changes(site, kind, field):
     site.assert_same_as_cold()
 
 
+def test_compiled_templates_are_reused_and_never_fail_a_build(site, monkeypatch):
+    folder = next((site.root / ".cache" / "build" / "site" / "jinja").iterdir())
+    assert len(list(folder.glob("__jinja2_*.cache"))) >= 5        # kept from the first build
+    from dangjian import cache
+    # Another build (another engine version) removed the folder: compiling again must just work.
+    monkeypatch.setattr(cache.BuildCache, "compiled_templates", lambda self: self.folder / "gone" / "jinja")
+    edit(corpus_article(site), "title: ", "title: 模板缓存不见了")
+    site.build()
+    site.assert_same_as_cold()
+
+
 def test_change_site_toml(site):
     edit(site.root / "site.toml", 'copyright = "', 'copyright = "新版权 ')
     site.build()

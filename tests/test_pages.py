@@ -208,3 +208,23 @@ def test_site_templates_override_the_theme_file_by_file(tmp_path, theme_file):
     home = soup(out, "index.html")
     assert "自定义页脚 示例市人民医院" in text(home.footer)
     assert home.select_one(".site-header")  # the rest still comes from the default theme
+
+
+def test_pages_and_articles_built_directly_equal_their_constructors():
+    """plan() and the model fill Page and Article objects without their __init__ (speed): each must
+    hold exactly the dataclass's fields, as the constructor would make it."""
+    from dangjian.config import load_config
+    from dangjian.errors import Report
+    from dangjian.model import Article, build_site
+    from dangjian.pages import Page, plan
+    from dangjian.pipeline import Options, gather
+    g = gather(Options(content=ROOT / "content", config=ROOT / "site.toml", templates=ROOT / "templates"))
+    site = build_site(load_config(ROOT / "site.toml", Report()), g.sources, g.bodies, g.covers)
+    for kind, terms in (("tag", site.tags), ("source", site.sources), ("author", site.authors)):
+        g.urls.assign_terms(kind, terms)
+    pages = list(plan(site, g.urls))
+    assert {p.kind for p in pages} >= {"article", "category", "tag", "home"}
+    for page in pages:
+        assert Page(**page.__dict__) == page, page.path
+    for art in site.articles:
+        assert Article(**art.__dict__) == art, art.key

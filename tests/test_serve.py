@@ -197,6 +197,54 @@ def test_a_save_stops_search_indexing_and_the_site_stays_as_it_was(tmp_path, mon
     assert not list(tmp_path.glob(".site.*")) and not list(tmp_path.glob(".search-*"))
 
 
+def test_a_save_stops_indexing_before_pagefind_and_does_not_wait_for_the_cleanup(tmp_path, monkeypatch):
+    """Stopped while the indexer's folders are still being made, indexing returns at once: Pagefind
+    never starts, and its scratch folder is deleted in the background, not before the next build."""
+    import multiprocessing
+    import shutil
+    import tempfile
+
+    from conftest import make_corpus
+    from dangjian import search
+    from dangjian.pipeline import Options, build
+
+    content = make_corpus(tmp_path / "corpus", 300)
+    options = Options(content=content, config=ROOT / "site.toml", templates=ROOT / "templates",
+                      out=tmp_path / "site", search=False)
+    build(options)
+    scratch_root = tmp_path / "tmp"
+    scratch_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
+    monkeypatch.setattr(search, "CANCEL", multiprocessing.get_context("fork").Event())
+    monkeypatch.setattr(search, "_run", lambda command: pytest.fail("Pagefind started after the cancel"))
+    removed_here = []
+    real_rmtree = shutil.rmtree
+
+    def note_rmtree(path, *args, **kwargs):
+        removed_here.append(str(path))
+        return real_rmtree(path, *args, **kwargs)
+    monkeypatch.setattr(search.shutil, "rmtree", note_rmtree)
+    made = []
+    real_mkdir = Path.mkdir
+
+    def mkdir_then_cancel(self, *args, **kwargs):
+        made.append(self)
+        if len(made) == 3:          # a save arrives while the folders are being made
+            search.CANCEL.set()
+            made.append(time.monotonic())
+        return real_mkdir(self, *args, **kwargs)
+    monkeypatch.setattr(Path, "mkdir", mkdir_then_cancel)
+    with pytest.raises(search.Cancelled):
+        build(Options(content=content, config=ROOT / "site.toml", templates=ROOT / "templates",
+                      out=options.out, search=True, reindex=True))
+    cancelled_at = next(m for m in made if isinstance(m, float))
+    assert time.monotonic() - cancelled_at < 0.5
+    assert len(made) < 300                  # it stopped at the next check, not after every folder
+    search.wait_for_cleanup(10)
+    assert not list(scratch_root.glob("dangjian-search-*"))
+    assert not [p for p in removed_here if "dangjian-search-" in p]     # deleted by another process
+
+
 def test_status_long_poll_answers_when_a_new_build_is_ready(preview):
     root, url = preview
     version = status(url)["version"]
