@@ -121,7 +121,7 @@ def _setup_logging(args) -> None:
 def main(argv: list[str] | None = None) -> int:
     as_program = argv is None
     try:
-        return _main(list(sys.argv[1:] if argv is None else argv))
+        return _main(list(sys.argv[1:] if argv is None else argv), as_program)
     finally:
         if as_program:
             # The process ends next. Collecting the build's cyclic garbage on the way out (≈80,000
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             gc.freeze()
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], as_program: bool = False) -> int:
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     parser = make_parser()
@@ -140,7 +140,8 @@ def _main(argv: list[str]) -> int:
                       future=getattr(args, "future", False), strict=getattr(args, "strict", False),
                       out=getattr(args, "out", None) or Path("site"), search=getattr(args, "search", True),
                       jobs=max(0, getattr(args, "jobs", 0)), cache=not getattr(args, "no_cache", False),
-                      progress=Progress(enabled=None if not getattr(args, "quiet", False) else False))
+                      progress=Progress(enabled=None if not getattr(args, "quiet", False) else False),
+                      pause_gc=as_program or args.command == "serve")
     if args.command == "serve":
         from .serve import serve
         options.drafts = True

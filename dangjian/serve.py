@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import http.server
 import json
 import logging
@@ -29,7 +30,7 @@ from .errors import SiteError
 from .pipeline import Options, build
 
 log = logging.getLogger(__name__)
-DEBOUNCE = 0.1          # seconds of quiet before a rebuild: editors save several files at once
+DEBOUNCE = 0.05         # seconds of quiet before a rebuild: a save (or "save all") is a burst of events within a few ms
 REINDEX_QUIET = 1.0     # seconds of quiet before the search index is rebuilt (a save stops it)
 LONG_POLL = 25.0        # the longest a status request waits for a new build
 STATUS = "/__dangjian/status"
@@ -78,6 +79,12 @@ class Preview:
         self.search_pending = False
 
     def rebuild(self) -> None:
+        try:
+            self._rebuild()
+        finally:
+            gc.enable()         # paused by an incremental build (Options.pause_gc): collect after the reload
+
+    def _rebuild(self) -> None:
         started = time.perf_counter()
         try:
             result = build(self.options)
@@ -126,6 +133,7 @@ class Preview:
         except Exception:      # noqa: BLE001 - the next page build reports content errors
             log.debug("搜索索引未能更新", exc_info=True)
         finally:
+            gc.enable()
             self.indexing = False
             if search.CANCEL is not None:
                 search.CANCEL.clear()

@@ -368,3 +368,18 @@ def test_quick_signing_equals_signing_every_page(site, monkeypatch):
         assert result.incremental
     assert len(quick_runs) >= 3, quick_runs          # the body-only edits took the quick path
     site.assert_same_as_cold()
+
+
+def test_only_the_program_pauses_the_garbage_collector(site):
+    """`python build.py` leaves the collector off through an incremental build (it exits next);
+    main() called in-process (as here) and plain build() calls must leave it on."""
+    import gc
+    assert main(site.argv(site.out)) == 0 and gc.isenabled()
+    options = Options(content=site.root / "content", config=site.root / "site.toml",
+                      templates=site.root / "templates", out=site.out, search=False, pause_gc=True)
+    try:
+        assert build(options).incremental and not gc.isenabled()
+    finally:
+        gc.enable()
+    site.build()
+    assert gc.isenabled()
