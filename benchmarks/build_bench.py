@@ -149,11 +149,14 @@ def main() -> int:
         shutil.rmtree(out.parent / ".cache" / "build" / out.name, ignore_errors=True)
     if args.huge:
         content = corpus(args.work / f"c{args.huge}", args.huge)
-        out = args.work / f"c{args.huge}" / "site"
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(out.parent / ".cache", ignore_errors=True)
+        # As for the cold runs above: a folder never used before, earlier ones deleted afterwards.
+        old = [p for p in (args.work / f"c{args.huge}").glob("site*") if p.is_dir()]
+        out = args.work / f"c{args.huge}" / f"site-{time.strftime('%H%M%S')}"
         r = run_build(content, out)
         print(f"| {args.huge:,} | cold, once | {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mb']:.0f} | 1 |", flush=True)
+        for folder in old:
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(folder.parent / ".cache" / "build" / folder.name, ignore_errors=True)
     return 0
 
 
