@@ -8,7 +8,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import os
 import posixpath
 import time
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from . import cache as cache_module
 from . import images as img
 from . import links, parallel, stats
+from .assets import copies as asset_copies, image_cache_folder, inspect_images
 from .cache import (BuildCache, CacheCorrupt, HtmlStore, State, cache_dir_for, digest, output_stats_soon,
                     pack_body, pack_source, scan, unpack_body, unpack_source)
 from .config import SiteConfig, load_config
@@ -29,7 +29,7 @@ from . import rebuild
 from .output import MARKER, IncrementalWriter, Writer, check_output_folder, recover
 from .pages import Page, plan
 from .progress import Progress, Silent
-from .render import THEME, Renderer
+from .render import Renderer
 from .urls import Urls
 
 log = logging.getLogger(__name__)
@@ -188,7 +188,7 @@ def collect(options: Options, state: State | None = None, store: HtmlStore | Non
     urls = Urls(config, published, report)
     asset_set = set(assets)
     image_cache = img.ImageCache(image_cache_folder(options))
-    images = _inspect_images(options.content, asset_stats, image_cache, report)
+    images = inspect_images(options.content, asset_stats, image_cache, report)
     mkey = repr((config.summary_length, config.iframe_hosts))
     old_bodies = state.bodies if state else {}
     memo_bodies: dict = {}
@@ -378,7 +378,7 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
     writer = IncrementalWriter(options.out, cache.journal) if incremental else Writer(options.out)
     for page in pages:
         writer.reserve(page.path, page.title)
-    copies = _copies(options, g)
+    copies = asset_copies(options, g)
     for path, src in copies.items():
         writer.reserve(path, str(src))
     writer.reserve(MARKER, "marker")
@@ -446,24 +446,6 @@ def _build(options: Options, cache: BuildCache | None, state: State | None, star
                   search_pending=options.search and indexed is None, finish=persist)
 
 
-def _copies(options: Options, g: Gathered) -> dict[str, Path]:
-    """Output path → file copied there: attachments, resized photos (never the originals), theme files."""
-    copies = {}
-    for rel in g.assets:
-        # Originals of photos are never published, nor camera formats we cannot strip of GPS data.
-        if not img.is_image(rel) and not img.is_withheld(rel):
-            copies[g.urls.asset(rel) or rel] = options.content / rel
-    for rel, source in g.images.items():
-        for width in source.widths:
-            for fmt in img.FORMATS:
-                copies[g.urls.image_variant(rel, width, fmt) or rel] = g.image_cache.variant_path(source, width, fmt)
-    statics = _static_files(options)
-    copies.update({f"static/{rel}": src for rel, src in statics.items()})
-    if "favicon.ico" in statics:         # browsers and audits ask for /favicon.ico when served at the host root
-        copies["favicon.ico"] = statics["favicon.ico"]
-    return copies
-
-
 def _search(options: Options, site, g: Gathered, writer, todo, sigs, state, current, incremental) -> bool:
     """(Re)build the Pagefind index when articles changed; otherwise keep the published one."""
     from . import search        # loaded only by builds with search on
@@ -486,30 +468,6 @@ def _search(options: Options, site, g: Gathered, writer, todo, sigs, state, curr
         import shutil
         shutil.rmtree(bundle.parent, ignore_errors=True)
     return True
-
-
-def image_cache_folder(options: Options) -> Path:
-    """Processed images are kept beside the output folder, in .cache/images/ (git-ignored)."""
-    return options.out.resolve().parent / ".cache" / "images"
-
-
-def _inspect_images(content: Path, assets: list[tuple[str, os.stat_result]], cache: img.ImageCache,
-                    report: Report) -> dict[str, img.Source]:
-    found = {}
-    for rel, st in assets:
-        if img.is_withheld(rel):
-            report.warn(content / rel, None, f"不支持这种图片格式，未发布：{rel}（这类照片常带拍摄地点等信息）",
-                        "用看图软件或手机把它另存为 JPG，再在正文中引用 .jpg 文件")
-            continue
-        if not img.is_image(rel):
-            continue
-        try:
-            found[rel] = cache.inspect(rel, content / rel, st)
-        except ValueError as exc:
-            # Not published at all: a file we cannot decode might still carry GPS data.
-            report.warn(content / rel, None, f"图片无法读取，未发布：{rel}（{exc}）",
-                        "用看图软件打开检查；可另存为 JPG 或 PNG 后替换")
-    return found
 
 
 def _render_all(writer, renderer: Renderer, pages: list[Page], options: Options, signer: Signer | None = None) -> list:
@@ -536,15 +494,3 @@ def _render_one(page: Page) -> tuple[bool, str | None]:
     signer = _CTX["signer"]
     wrote = _CTX["writer"].write(page.path, _CTX["renderer"].render(page))
     return wrote, signer.sign_traced(page) if signer is not None else None
-
-
-def _static_files(options: Options) -> dict[str, Path]:
-    """Theme static files, overridden file by file by the site's own static/ folder."""
-    files = {}
-    own = options.static if options.static is not None else options.config.parent / "static"
-    for root in (THEME / "static", own):
-        if root and root.is_dir():
-            for path in sorted(root.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    files[path.relative_to(root).as_posix()] = path
-    return files

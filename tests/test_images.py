@@ -10,7 +10,8 @@ from PIL import Image
 
 from conftest import ROOT
 from dangjian.cli import main
-from dangjian.pipeline import Options, build, image_cache_folder
+from dangjian.assets import image_cache_folder
+from dangjian.pipeline import Options, build
 
 GPS_IFD = 0x8825
 ARTICLE = """---
