@@ -23,6 +23,7 @@ must stay identical to `parse` in search.js.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 import shutil
@@ -40,6 +41,7 @@ from .urls import Urls
 log = logging.getLogger(__name__)
 
 OUTPUT_DIR = "pagefind"
+SHARD_SIZE = 5000       # articles per Pagefind run (≈1.3 GB of its memory at 0.26 MB each)
 LANGUAGE = "zh-cn"
 # Han characters: CJK Unified Ideographs + Extension A (BMP) and Extensions B-G (astral).
 HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]+")
@@ -193,13 +195,40 @@ def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0) -> Pa
     `indexable_html`) are written by `jobs` forked processes (the tokens are pure
     Python) to a scratch folder in the system's temporary folder (throwaway files;
     measured 10x cheaper to create there than beside this machine's output), and
-    the Pagefind binary shipped in the `pagefind[extended]` wheel indexes it in one
-    run, in parallel; their paths are the pages' paths, so result URLs come out right.
+    the Pagefind binary shipped in the `pagefind[extended]` wheel indexes it, one run
+    per part of SHARD_SIZE articles; their paths are the pages' paths, so result URLs
+    come out right.
     """
     binary = _executable()
     work = Path(tempfile.mkdtemp(prefix=".search-", dir=workdir))
     bundle = work / OUTPUT_DIR
     paths = {article.key: urls.article(article) for article in site.articles}
+    # Pagefind holds a whole index in memory, about 0.26 MB per article: one run over 100,000
+    # articles needed some 28 GB and failed. So it runs per shard of SHARD_SIZE articles in site
+    # order (newest first), each its own bundle: the first in pagefind/, the others in
+    # pagefind/part-N/, listed in pagefind/parts.json for search.js to search them all.
+    shards = [site.articles[i:i + SHARD_SIZE] for i in range(0, len(site.articles), SHARD_SIZE)] or [()]
+    try:
+        for n, articles in enumerate(shards):
+            _index_shard(binary, articles, paths, read_page, bundle / _part(n) if n else bundle, jobs)
+        (bundle / "parts.json").write_text(json.dumps({"parts": [_part(n) + "/" for n in range(1, len(shards))]}),
+                                           encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    log.info("搜索索引：%d 篇文章", len(site.articles))
+    return bundle
+
+
+_CLEANUPS: list = []     # serve: `rm -rf` processes deleting old scratch folders
+
+
+def _part(n: int) -> str:
+    return f"part-{n + 1}"
+
+
+def _index_shard(binary: Path, articles, paths: dict[str, str], read_page, out: Path, jobs: int) -> None:
+    """Pagefind over one shard's articles, into the bundle folder `out`."""
     scratch = Path(tempfile.mkdtemp(prefix="dangjian-search-"))
 
     def write(article: Article) -> None:
@@ -210,35 +239,25 @@ def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0) -> Pa
         (scratch / path).write_text(indexable_html(page_html, article), encoding="utf-8")
 
     try:
-        for i, folder in enumerate(sorted({str(Path(path).parent) for path in paths.values()})):
+        for i, folder in enumerate(sorted({str(Path(paths[a.key]).parent) for a in articles})):
             if i % 256 == 0:
                 # A folder per article: after mass deletions this disk took seconds over 10,000 of
                 # them, so a save must be able to stop this loop too.
                 check_cancelled()
             (scratch / folder).mkdir(parents=True, exist_ok=True)
-        parallel.run(write, site.articles, jobs or parallel.default_jobs())
-        command = [str(binary), "--site", str(scratch), "--output-path", str(bundle.resolve()),
+        parallel.run(write, articles, jobs or parallel.default_jobs())
+        command = [str(binary), "--site", str(scratch), "--output-path", str(out.resolve()),
                    "--force-language", LANGUAGE, "--keep-index-url", "--quiet"]
         done = _run(command)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     finally:
         _remove(scratch)
     if done.returncode != 0:
-        shutil.rmtree(work, ignore_errors=True)
         output = (done.stderr or done.stdout).strip()
         if "memory allocation" in output:
-            # Pagefind holds the whole index in memory, about 0.26 MB per article (2.8 GB at 10,000
-            # measured): past what the machine has it aborts. Say so, not just its exit code.
-            raise SearchError(f"Pagefind 内存不足：为 {len(site.articles):,} 篇文章建索引时无法再分配内存"
+            # Past what the machine has, Pagefind aborts: say so, not just its exit code.
+            raise SearchError(f"Pagefind 内存不足：为 {len(articles):,} 篇文章建索引时无法再分配内存"
                               f"（实测每篇约 0.26 MB，1 万篇约 2.8 GB）")
         raise SearchError(f"Pagefind 退出码 {done.returncode}：{output[-800:]}")
-    log.info("搜索索引：%d 篇文章", len(site.articles))
-    return bundle
-
-
-_CLEANUPS: list = []     # serve: `rm -rf` processes deleting old scratch folders
 
 
 def _remove(folder: Path) -> None:

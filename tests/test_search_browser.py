@@ -3,6 +3,7 @@ queries typed into the search page, expected articles computed from the
 corpus Markdown (not from the code under test)."""
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter
@@ -19,16 +20,26 @@ HAN_ONLY = re.compile(r"^[\u3400-\u9fff ]+$")
 AXE = Path(os.environ.get("DANGJIAN_AXE", ROOT / "node_modules" / "axe-core" / "axe.min.js"))
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """(served parent folder, {file stem: searchable text, category, date}) for 300 articles."""
+@pytest.fixture(scope="module", params=[0, 64], ids=["one-index", "index-in-parts"])
+def corpus(tmp_path_factory, request):
+    """(served parent folder, {file stem: searchable text, category, date}) for 300 articles;
+    every test runs twice: with one Pagefind index, and with it split in parts of 64 articles
+    (as a site of over 5,000 articles has it)."""
+    from dangjian import search as search_module
     from dangjian.cli import main
     tmp = tmp_path_factory.mktemp("search")
     content = make_corpus(tmp, 300, seed=7)
     parent = tmp / "www"
     argv = ["build", "--content", str(content), "--out", str(parent / "djgz"), "--config", str(ROOT / "site.toml"),
             "--templates", str(ROOT / "templates"), "-q"]
-    assert main(argv) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param:
+            patch.setattr(search_module, "SHARD_SIZE", request.param)
+        assert main(argv) == 0
+    parts = json.loads((parent / "djgz" / "pagefind" / "parts.json").read_text("utf-8"))["parts"]
+    assert parts == ([f"part-{n}/" for n in range(2, 6)] if request.param else [])
+    for part in parts:
+        assert (parent / "djgz" / "pagefind" / part / "pagefind.js").is_file()
     articles = {}
     for path in sorted(content.rglob("*.md")):
         post = frontmatter.load(path)

@@ -61,15 +61,50 @@
     return { tokens: unique(tokens), pieces: unique(pieces) };
   }
 
+  function open(url) {
+    // Searching on the page's own thread (noWorker) spares fetching Pagefind's
+    // 40 KB worker script: the first query at 10,000 articles stays under 300 KB,
+    // and a query over a few index chunks is quick enough without a worker.
+    return import(url).then(function (pf) {
+      return Promise.resolve(pf.options({ noWorker: true }))
+        .then(function () { return pf.init(); })
+        .then(function () { return pf; });
+    });
+  }
+
+  /* A big site's index comes in parts (5,000 articles each, newest first: see
+     dangjian/search.py), listed in parts.json. Each part is its own Pagefind
+     bundle, searched on its own: Pagefind's mergeIndex ranks merged results by
+     score, which would mix up "newest first" across parts. */
+  function shards(parts) {
+    if (parts.length === 1) return parts[0];
+    return {
+      search: function (term, options) {
+        return Promise.all(parts.map(function (pf) { return pf.search(term, options); })).then(function (all) {
+          var results = [];
+          all.forEach(function (found) { results = results.concat(found.results); });
+          // Newest first: each part is in date order and the parts follow one another.
+          // By relevance: by score (a stable sort, so ties keep the newer first).
+          if (!(options && options.sort)) results.sort(function (a, b) { return b.score - a.score; });
+          return { results: results };
+        });
+      }
+    };
+  }
+
   function load() {
     if (!loading) {
-      // Searching on the page's own thread (noWorker) spares fetching Pagefind's
-      // 40 KB worker script: the first query at 10,000 articles stays under 300 KB,
-      // and a query over a few index chunks is quick enough without a worker.
-      loading = import(bundleUrl).then(function (pf) {
-        return Promise.resolve(pf.options({ noWorker: true }))
-          .then(function () { return pf.init(); })
-          .then(function () { return pf; });
+      var base = new URL(bundleUrl, document.baseURI);
+      loading = Promise.all([
+        open(base.href),
+        fetch(new URL("parts.json", base).href, { cache: "no-cache" })
+          .then(function (r) { return r.ok ? r.json() : { parts: [] }; })
+          .catch(function () { return { parts: [] }; })
+      ]).then(function (found) {
+        var more = (found[1].parts || []).map(function (part) {
+          return open(new URL(part + "pagefind.js", base).href);
+        });
+        return Promise.all(more).then(function (parts) { return shards([found[0]].concat(parts)); });
       });
       loading.catch(function () { loading = null; });
     }
