@@ -16,6 +16,7 @@ the build runs cold. HTML fetched from the store is checked against its hash.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -106,25 +107,31 @@ def pack_source(src: Source) -> tuple:
     return tuple(None if name in ("path", "body") else getattr(src, name) for name in SOURCE_FIELDS)
 
 
-class _LazyPath:
-    """`Source.path` of a cached source: joined on first use (most never need it)."""
+class _OnFirstUse:
+    """A dataclass field of a cached object, made by `make(instance)` when first read (kept in `_<name>`)."""
+
+    def __init__(self, make):
+        self.make = make
+
+    def __set_name__(self, owner, name):
+        self.slot = "_" + name
 
     def __get__(self, obj, owner=None):
         if obj is None:
             return self
-        found = obj.__dict__.get("_path")
+        found = obj.__dict__.get(self.slot)
         if found is None:
-            found = obj.__dict__["_path"] = obj.__dict__["_root"] / obj.__dict__["rel"]
+            found = obj.__dict__[self.slot] = self.make(obj)
         return found
 
     def __set__(self, obj, value):
-        obj.__dict__["_path"] = value
+        obj.__dict__[self.slot] = value
 
 
 class CachedSource(Source):
     """A Source unpacked from the cache. Building 10,000 Path objects was a tenth of an edit rebuild."""
 
-    path = _LazyPath()
+    path = _OnFirstUse(lambda src: src._root / src.rel)
 
     def __eq__(self, other):
         return Source.__eq__(self, other) if type(other) is type(self) else (
@@ -150,25 +157,10 @@ def pack_body(body: Body, html_hash: str) -> tuple:
     return (body.summary, body.reading_minutes, body.char_count, body.toc, html_hash)
 
 
-class _LazyHtml:
-    """`Body.html` of a cached body: fetched from the HTML store on first use."""
-
-    def __get__(self, obj, owner=None):
-        if obj is None:
-            return self
-        html = obj.__dict__.get("_html")
-        if html is None:
-            html = obj.__dict__["_html"] = obj._store.get(obj._hash)
-        return html
-
-    def __set__(self, obj, value):
-        obj.__dict__["_html"] = value
-
-
 class LazyBody(Body):
     """A Body whose HTML stays in the cache until a template needs it."""
 
-    html = _LazyHtml()
+    html = _OnFirstUse(lambda body: body._store.get(body._hash))
 
 
 def unpack_body(row: tuple, store: "HtmlStore") -> Body:
@@ -269,7 +261,6 @@ def tree_stats(*folders: Path) -> list[tuple[str, int, int]]:
 
 
 KEEP_IN_MEMORY = False          # serve turns this on
-_MEMORY: dict = {}
 
 
 class BuildCache:
@@ -295,22 +286,13 @@ class BuildCache:
     def load_quick(self) -> dict | None:
         """The no-change shortcut's record: inputs fingerprint, output stats, messages."""
         try:
-            st = self.quick.stat()
-            kept = _MEMORY.get(self.quick)     # serve: what it wrote last, if nobody replaced it since
-            if kept is not None and kept[0] == (st.st_size, st.st_mtime_ns, st.st_ino):
-                data = kept[1]
-            else:
-                data = statefile.read(self.quick)
+            data = statefile.read_kept(self.quick)
             return data if isinstance(data, dict) and data.get("engine") == ENGINE else None
         except Exception:              # noqa: BLE001 - the full path decides then
             return None
 
     def save_quick(self, data: dict) -> None:
-        data = {**data, "engine": ENGINE}
-        statefile.write(self.quick, data)
-        if KEEP_IN_MEMORY:
-            st = self.quick.stat()
-            _MEMORY[self.quick] = ((st.st_size, st.st_mtime_ns, st.st_ino), data)
+        statefile.write_kept(self.quick, {**data, "engine": ENGINE}, KEEP_IN_MEMORY)
 
     def load(self, options_key: tuple) -> State | None:
         """The previous build's state, or None when absent, damaged or made under other conditions."""
@@ -323,14 +305,16 @@ class BuildCache:
         if state is None or state.engine != ENGINE or state.options != options_key:
             self.state_file.discard_memory()
             return None
+        # It lives as long as the build: set aside from the collector (which would walk its few
+        # hundred thousand objects again and again) until pipeline.build ends (gc.unfreeze).
+        gc.freeze()
         return state
 
     def save(self, state: State) -> None:
         self.state_file.save(state)
 
     def discard(self) -> None:
-        self.quick.unlink(missing_ok=True)
-        _MEMORY.pop(self.quick, None)
+        statefile.forget(self.quick)
         self.state_file.discard()
 
 

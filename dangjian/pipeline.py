@@ -293,7 +293,7 @@ def build(options: Options) -> Result:
         return _build_with_cache(options)
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()           # what reading the build cache set aside (statefile.read)
+        gc.unfreeze()           # what loading the build cache set aside (cache.BuildCache.load)
 
 
 def _build_with_cache(options: Options) -> Result:

@@ -81,11 +81,7 @@ def read(path: Path):
     enabled = gc.isenabled()
     gc.disable()
     try:
-        data = pickle.loads(payload)
-        # Nor afterwards: they live as long as the build, so they are set aside until
-        # pipeline.build ends (gc.unfreeze) instead of being walked by the next collection.
-        gc.freeze()
-        return data
+        return pickle.loads(payload)
     finally:
         if enabled:
             gc.enable()
@@ -107,9 +103,13 @@ def write(path: Path, data) -> None:
 
 
 # Deltas: {"set": {field: value}, "update": {field: {key: value}}, "remove": {field: set of keys}}
+def _no_changes() -> dict:
+    return {"set": {}, "update": {}, "remove": {}}
+
+
 def diff(old: State, new: State) -> dict:
     """What turns `old` into `new`: changed entries of its dicts, other fields whole."""
-    changes: dict = {"set": {}, "update": {}, "remove": {}}
+    changes = _no_changes()
     for name, value in new.__dict__.items():
         before = old.__dict__.get(name, _MISSING)
         if before is value:
@@ -166,7 +166,36 @@ def entries(state: State) -> int:
     return sum(len(v) for v in state.__dict__.values() if isinstance(v, dict)) + 1
 
 
-_MEMORY: dict = {}     # base path -> (both files' stats, (base id, state, delta)): serve's last save
+# A long-running process (serve) keeps what it wrote last; the files' stats prove nobody
+# else has replaced them since, so they need not be read again.
+_MEMORY: dict = {}     # path -> (its stats, what it holds)
+
+
+def _stat(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def read_kept(path: Path):
+    """`read(path)`, or what this process last wrote there with `write_kept(..., keep=True)`."""
+    kept = _MEMORY.get(path)
+    if kept is not None and kept[0] == _stat(path):
+        return kept[1]
+    return read(path)
+
+
+def write_kept(path: Path, data, keep: bool) -> None:
+    write(path, data)
+    if keep:
+        _MEMORY[path] = (_stat(path), data)
+
+
+def forget(path: Path) -> None:
+    _MEMORY.pop(path, None)
+    path.unlink(missing_ok=True)
 
 
 class StateFile:
@@ -179,21 +208,12 @@ class StateFile:
         self._loaded: tuple | None = None        # (base id, the state as loaded, the delta on disk)
 
     def _stats(self) -> tuple:
-        found = []
-        for path in (self.base, self.delta):
-            try:
-                st = path.stat()
-                found.append((st.st_size, st.st_mtime_ns, st.st_ino))
-            except OSError:
-                found.append(None)
-        return tuple(found)
+        return _stat(self.base), _stat(self.delta)
 
     def load(self) -> State | None:
         """The saved state (None when there is none); raises on damage."""
         self._loaded = None
         stats = self._stats()
-        # A long-running process (serve) keeps what it wrote last; the files' stats
-        # prove nobody else has replaced them since, so they need not be read again.
         kept = _MEMORY.get(self.base)
         if kept is not None and kept[0] == stats:
             self._loaded = kept[1]
@@ -209,7 +229,7 @@ class StateFile:
             apply(state, changes["changes"])
             delta = changes["changes"]
         else:
-            delta = {"set": {}, "update": {}, "remove": {}}
+            delta = _no_changes()
         self._loaded = (data["base"], state, delta)
         return state
 
@@ -224,7 +244,7 @@ class StateFile:
         base_id = os.urandom(8).hex()
         write(self.base, {"base": base_id, "state": state.__dict__})
         self.delta.unlink(missing_ok=True)
-        self._remember((base_id, state, {"set": {}, "update": {}, "remove": {}}))
+        self._remember((base_id, state, _no_changes()))
 
     def _remember(self, loaded: tuple) -> None:
         self._loaded = loaded
