@@ -2,6 +2,7 @@
 """Build-speed benchmark: cold, no-change and one-article-edit builds.
 
     python benchmarks/build_bench.py [--sizes 1000 10000] [--runs 3] [--huge 100000]
+    python benchmarks/build_bench.py --against OTHER_CHECKOUT [--sizes 1000 10000] [--runs 3]
 
 Corpora come from ../shared/bench/make_corpus.py when present (the reference
 corpus), else from a small generator here. Each build runs as a child process
@@ -9,6 +10,10 @@ corpus), else from a small generator here. Each build runs as a child process
 seconds and peak memory are the child's own. Peak memory is the largest
 single process (the parent or one worker), as `time -v` reports it.
 Reports medians of --runs runs. The machine is shared: expect noise.
+
+--against runs every build of this checkout and of OTHER_CHECKOUT (e.g. a git worktree of
+main before a change) in turn, on the same corpora in the same run, and reports both and
+their ratio, so drift of the machine falls on both alike.
 """
 from __future__ import annotations
 
@@ -54,8 +59,8 @@ def corpus(dest: Path, n: int) -> Path:
 EXTRA: list[str] = []     # e.g. --no-search, from the command line
 
 
-def run_build(content: Path, out: Path, *extra: str) -> dict:
-    cmd = [sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out),
+def run_build(content: Path, out: Path, *extra: str, checkout: Path = ROOT) -> dict:
+    cmd = [sys.executable, str(checkout / "build.py"), "build", "--content", str(content), "--out", str(out),
            "--config", str(ROOT / "site.toml"), "-q", *EXTRA, *extra]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     if TIME.exists():
@@ -122,6 +127,47 @@ def bench(size: int, runs: int, work: Path) -> list[tuple]:
     return rows
 
 
+def compare(size: int, runs: int, work: Path, checkouts: list[Path]) -> list[tuple]:
+    """Cold, no-change and one-edit builds of each checkout, taken in turn, on one corpus."""
+    content = corpus(work / f"c{size}", size)
+    stamp = time.strftime("%H%M%S")
+    outs = {c: [work / f"c{size}" / f"site-{stamp}-{k}-{i}" for i in range(runs)] for k, c in enumerate(checkouts)}
+    cold = {c: [] for c in checkouts}
+    for i in range(runs):
+        for c in checkouts:
+            cold[c].append(run_build(content, outs[c][i], checkout=c))
+    same = {c: [] for c in checkouts}
+    for _ in range(runs):
+        for c in checkouts:
+            same[c].append(run_build(content, outs[c][-1], checkout=c))
+    article = sorted(content.rglob("*.md"))[size % 97]
+    original = article.read_text("utf-8")
+    edit = {c: [] for c in checkouts}
+    for i in range(runs):
+        article.write_text(original + f"\n\n基准测试追加的一段文字 {i}。\n", "utf-8")
+        for c in checkouts:
+            edit[c].append(run_build(content, outs[c][-1], checkout=c))
+    article.write_text(original, "utf-8")
+    LEFTOVERS.extend(p for c in checkouts for p in outs[c])
+    return [(size, "cold", cold), (size, "no change", same), (size, "one article edited", edit)]
+
+
+def main_against(args) -> int:
+    checkouts = [ROOT, args.against.resolve()]
+    print(f"| articles | build | {ROOT.name} wall s | {checkouts[1].name} wall s | ratio | "
+          f"{ROOT.name} peak MB | {checkouts[1].name} peak MB | runs |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for size in args.sizes:
+        for n, label, rows in compare(size, args.runs, args.work, checkouts):
+            a, b = (median(rows[c], "wall") for c in checkouts)
+            pa, pb = (median(rows[c], "peak_mb") for c in checkouts)
+            print(f"| {n:,} | {label} | {a:.2f} | {b:.2f} | {a / b:.2f} | {pa:.0f} | {pb:.0f} | {args.runs} |", flush=True)
+    for out in LEFTOVERS:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out.parent / ".cache" / "build" / out.name, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
@@ -132,10 +178,14 @@ def main() -> int:
     ap.add_argument("--only", choices=["cold", "edit"], help="run only cold builds, or only no-change and edit rebuilds")
     ap.add_argument("--after-delete", action="store_true",
                     help="delete the previous cold build's output and cache just before each cold build")
+    ap.add_argument("--against", type=Path, help="another checkout to measure in turn with this one")
     args = ap.parse_args()
     AFTER_DELETE[0] = args.after_delete
     if args.no_search:
         EXTRA.append("--no-search")
+    if args.against:
+        args.work.mkdir(parents=True, exist_ok=True)
+        return main_against(args)
     ONLY[0] = args.only
     args.work.mkdir(parents=True, exist_ok=True)
     print("| articles | build | median wall s | median CPU s | median peak MB | runs |")

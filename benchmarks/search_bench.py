@@ -107,20 +107,23 @@ def build(content: Path, out: Path) -> None:
 
 
 def time_index(content: Path, site: Path, runs: int) -> list[float]:
-    from dangjian import search
-    from dangjian.model import build_site
-    from dangjian.pipeline import Options, gather
-    options = Options(content=content, config=ROOT / "site.toml", out=site)
-    g = gather(options)
+    from dangjian.build import search
+    from dangjian.build.gather import gather
+    from dangjian.core.model import build_site
+    from dangjian.core.urls import SEARCH_INDEX
+    from dangjian.incremental.rebuild import Rebuild
+    from dangjian.options import Options
+    options = Options(content=content, config=ROOT / "site.toml", out=site, cache=False)
+    g = gather(options, Rebuild(options))
     model = build_site(g.config, g.sources, g.bodies)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         bundle = search.index(model, g.urls, lambda path: (site / path).read_bytes(), site.parent)
         times.append(time.perf_counter() - started)
-        # what pipeline._search does: the new bundle replaces the published one
-        shutil.rmtree(site / search.OUTPUT_DIR, ignore_errors=True)
-        shutil.move(str(bundle), str(site / search.OUTPUT_DIR))
+        # what Build.search does: the new bundle replaces the published one
+        shutil.rmtree(site / SEARCH_INDEX, ignore_errors=True)
+        shutil.move(str(bundle), str(site / SEARCH_INDEX))
         shutil.rmtree(bundle.parent, ignore_errors=True)
     return times
 

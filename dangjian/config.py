@@ -7,20 +7,24 @@ in the file is reported at once.
 import difflib
 import re
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import problems as P
 from .errors import ConfigError, Report
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def doc(text: str, default: Any = MISSING, **kw) -> Any:
-    if default is MISSING and "default_factory" not in kw:
-        return field(metadata={"doc": text}, **kw)
-    return field(default=default, metadata={"doc": text}, **kw)
+def doc(text: str, default: Any = MISSING, default_factory: Any = MISSING, **meta) -> Any:
+    """A key: its documentation, its default, and what its validator needs to know (`meta`)."""
+    if default is MISSING and default_factory is MISSING:
+        return field(metadata={"doc": text, **meta})
+    if default_factory is not MISSING:
+        return field(default_factory=default_factory, metadata={"doc": text, **meta})
+    return field(default=default, metadata={"doc": text, **meta})
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ class SiteConfig:
     summary_length: int = doc("自动摘要的大致字数", 120)
     feed_entries: int = doc("每个订阅源包含的最新文章数", 20)
     related: int = doc("文章页“相关文章”的数量", 5)
-    iframe_hosts: tuple[str, ...] = doc("正文中允许嵌入 iframe 的域名（默认不允许任何 iframe）", ())
+    iframe_hosts: tuple[str, ...] = doc("正文中允许嵌入 iframe 的域名（默认不允许任何 iframe）", (), items="域名",
+                                        example='iframe_hosts = ["v.qq.com"]', normalise=str.lower)
     home: HomeConfig = doc("首页设置", default_factory=HomeConfig)
     stats: StatsConfig = doc("发布统计页面设置", default_factory=StatsConfig)
     categories: tuple[CategoryConfig, ...] = doc("栏目列表", ())
@@ -90,15 +95,14 @@ def load_config(path: Path, report: Report | None = None) -> SiteConfig:
     try:
         raw_bytes = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError([_problem(path, None, "找不到配置文件", "请在网站根目录放一个 site.toml，或用 --config 指定")])
+        raise ConfigError([P.CONFIG_MISSING.problem(path, None)])
     try:
         data = tomllib.loads(raw_bytes.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise ConfigError([_problem(path, None, "配置文件不是 UTF-8 编码", "请用编辑器另存为 UTF-8")])
+        raise ConfigError([P.CONFIG_NOT_UTF8.problem(path, None)])
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
-        raise ConfigError([_problem(path, line, f"TOML 格式错误：{exc}", "检查这一行的等号、引号和方括号",
-                                    _line_of(raw_bytes, line))])
+        raise ConfigError([P.TOML_SYNTAX.problem(path, line, _line_of(raw_bytes, line), detail=exc)])
     lines = raw_bytes.decode("utf-8-sig").splitlines()
     local = Report(root=report.root)
     config = _build(SiteConfig, data, "", path, lines, local)
@@ -107,11 +111,6 @@ def load_config(path: Path, report: Report | None = None) -> SiteConfig:
     report.extend(local)
     local.raise_errors(kind=ConfigError)
     return config
-
-
-def _problem(path, line, message, hint="", source=None):
-    from .errors import Problem
-    return Problem(path, line, message, hint, source)
 
 
 def _toml_error_line(text: str) -> int | None:
@@ -141,7 +140,7 @@ _TYPE_NAMES = {str: "文字", int: "整数", bool: "true 或 false"}
 
 def _build(cls, data: Any, prefix: str, path: Path, lines: list[str], report: Report):
     if not isinstance(data, dict):
-        report.error(path, _find_line(lines, prefix), f"“{prefix}” 应该是一个表（[{prefix}]）")
+        report.add(P.CONFIG_NOT_TABLE, path, _find_line(lines, prefix), key=prefix)
         return None
     known = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
@@ -151,12 +150,12 @@ def _build(cls, data: Any, prefix: str, path: Path, lines: list[str], report: Re
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"是否想写 “{close[0]}”？" if close else f"可用的键：{', '.join(known)}"
             line = _find_line(lines, key)
-            report.warn(path, line, f"未知配置项：“{name}”", hint, lines[line - 1] if line else None)
+            report.add(P.CONFIG_UNKNOWN_KEY, path, line, lines[line - 1] if line else None, key=name, suggestion=hint)
             continue
         values[key] = _convert(known[key], value, name, path, lines, report)
     for f in known.values():
         if f.default is MISSING and f.default_factory is MISSING and f.name not in values:
-            report.error(path, None, f"缺少必填配置项：“{prefix}{f.name}”", f"请加一行 {f.name} = …（{f.metadata['doc']}）")
+            report.add(P.CONFIG_REQUIRED, path, None, key=f"{prefix}{f.name}", name=f.name, doc=f.metadata["doc"])
             values[f.name] = ""   # placeholder so the remaining checks still run
     if any(v is _INVALID for v in values.values()) or report.errors:
         values = {k: v for k, v in values.items() if v is not _INVALID}
@@ -170,60 +169,67 @@ _INVALID = object()
 
 
 def _convert(f, value, name, path, lines, report):
+    """One key's value checked against its declared type: a table, a list of tables, a list of
+    text, true/false, a whole number or text."""
     kind = f.type
     line = _find_line(lines, name)
     where = lines[line - 1] if line else None
-    if kind in (HomeConfig, StatsConfig):
+    if is_dataclass(kind):
         return _build(kind, value, name + ".", path, lines, report) or _INVALID
-    if name == "categories":
+    item = _item_type(kind)
+    if item is not None and is_dataclass(item):
         if not isinstance(value, list):
-            report.error(path, line, "categories 应写成多个 [[categories]] 表", "参见 docs/configuration.md")
+            report.add(P.CONFIG_TABLE_LIST, path, line, key=name)
             return _INVALID
-        cats = [_build(CategoryConfig, item, "categories.", path, lines, report) for item in value]
-        return tuple(c for c in cats if c is not None)
-    if name == "iframe_hosts":
+        tables = [_build(item, entry, name + ".", path, lines, report) for entry in value]
+        return tuple(t for t in tables if t is not None)
+    if item is str:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            report.error(path, line, "iframe_hosts 应为域名列表", '例如 iframe_hosts = ["v.qq.com"]', where)
+            report.add(P.CONFIG_TEXT_LIST, path, line, where, key=name, what=f.metadata.get("items", "文字"),
+                       example=f.metadata.get("example", f'{name} = ["…"]'))
             return _INVALID
-        return tuple(v.lower() for v in value)
-    if kind is bool and not isinstance(value, bool):
-        report.error(path, line, f"配置项 “{name}” 应为 true 或 false", f"例如 {name.split('.')[-1]} = true", where)
-        return _INVALID
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        report.error(path, line, f"配置项 “{name}” 应为整数", f"例如 {name.split('.')[-1]} = 20", where)
-        return _INVALID
-    if kind is str and not isinstance(value, str):
-        report.error(path, line, f"配置项 “{name}” 应为文字", f'请用双引号括起来，如 {name.split(".")[-1]} = "…"', where)
+        normalise = f.metadata.get("normalise", str)
+        return tuple(normalise(v) for v in value)
+    checks = {bool: (P.CONFIG_NOT_BOOL, lambda v: isinstance(v, bool)),
+              int: (P.CONFIG_NOT_INT, lambda v: isinstance(v, int) and not isinstance(v, bool)),
+              str: (P.CONFIG_NOT_TEXT, lambda v: isinstance(v, str))}
+    check, accepts = checks[kind]
+    if not accepts(value):
+        report.add(check, path, line, where, key=name, name=name.split(".")[-1])
         return _INVALID
     if kind is int and value < 0:
-        report.error(path, line, f"配置项 “{name}” 不能为负数", "", where)
+        report.add(P.CONFIG_NEGATIVE, path, line, where, key=name)
         return _INVALID
     return value
 
 
+def _item_type(kind) -> Any:
+    """X for tuple[X, ...], else None."""
+    args = getattr(kind, "__args__", ())
+    return args[0] if getattr(kind, "__origin__", None) is tuple and len(args) == 2 and args[1] is Ellipsis else None
+
+
 def _check_site(config: SiteConfig, path: Path, lines: list[str], report: Report) -> None:
     if config.language != "zh-CN":
-        report.error(path, _find_line(lines, "language"), "language 必须为 zh-CN",
-                     "中文搜索分词依赖页面语言 zh-CN")
+        report.add(P.CONFIG_LANGUAGE, path, _find_line(lines, "language"))
     try:
         ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        report.error(path, _find_line(lines, "timezone"), f"未知时区：“{config.timezone}”", '例如 timezone = "Asia/Shanghai"')
+        report.add(P.CONFIG_TIMEZONE, path, _find_line(lines, "timezone"), value=config.timezone)
     if config.page_size < 1:
-        report.error(path, _find_line(lines, "page_size"), "page_size 至少为 1")
+        report.add(P.CONFIG_PAGE_SIZE, path, _find_line(lines, "page_size"))
     if not config.categories:
-        report.error(path, None, "没有配置任何栏目", "请添加 [[categories]] 表，每个含 slug 和 name")
+        report.add(P.CONFIG_NO_CATEGORIES, path, None)
     seen: set[str] = set()
     for cat in config.categories:
         line = _find_slug_line(lines, cat.slug)
         if not SLUG_RE.match(cat.slug):
-            report.error(path, line, f"栏目 slug 无效：“{cat.slug}”", "只能用小写字母、数字和连字符，如 theme-education",
-                         lines[line - 1] if line else None)
+            report.add(P.CONFIG_CATEGORY_SLUG, path, line, lines[line - 1] if line else None, slug=cat.slug)
         if cat.slug in seen:
-            report.error(path, line, f"栏目 slug 重复：“{cat.slug}”", "每个栏目的 slug 必须不同")
+            report.add(P.CONFIG_CATEGORY_TWICE, path, line, slug=cat.slug)
         seen.add(cat.slug)
         if not cat.name.strip():
-            report.error(path, line, f"栏目 “{cat.slug}” 的 name 为空", "请填写栏目中文名")
+            report.add(P.CONFIG_CATEGORY_NAME, path, line, slug=cat.slug)
 
 
 def _find_slug_line(lines: list[str], slug: str) -> int | None:
@@ -240,19 +246,18 @@ def schema_doc() -> str:
 
     def walk(cls, prefix):
         for f in fields(cls):
+            table = f.type if is_dataclass(f.type) else _item_type(f.type)
             if f.default is MISSING and f.default_factory is MISSING:
                 default = "（必填）"
+            elif is_dataclass(f.type):
+                default = ""
             elif f.default is MISSING or f.default in ("", ()):
-                default = "（空）" if f.name not in ("home",) else ""
+                default = "（空）"
             else:
                 default = f"`{f.default}`"
             rows.append(f"| `{prefix}{f.name}` | {default} | {f.metadata['doc']} |")
-            if f.name == "home":
-                walk(HomeConfig, "home.")
-            if f.name == "stats":
-                walk(StatsConfig, "stats.")
-            if f.name == "categories":
-                walk(CategoryConfig, "categories[].")
+            if is_dataclass(table):
+                walk(table, f"{prefix}{f.name}{'' if is_dataclass(f.type) else '[]'}.")
 
     walk(SiteConfig, "")
     return "\n".join(rows)

@@ -1,12 +1,14 @@
-"""One exception hierarchy, caught once in the CLI.
+"""One exception hierarchy, caught once in the CLI, and the problems it carries.
 
-Every problem an editor can cause is a `ContentError` (or a `ConfigError`) that
-knows the file, the line and how to fix it. Problems are collected into a
-`Report` so a build lists all of them at once instead of stopping at the first.
+Every problem an editor can cause is a `Problem` made from a registered `Check`
+(dangjian/problems.py: a code, a default severity, a Chinese message and a fix)
+that knows the file, the line and how to fix it. Problems are collected into a
+`Report`, so a build lists all of them at once instead of stopping at the first.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from pathlib import Path
 
 
@@ -17,9 +19,37 @@ class SiteError(Exception):
         return [str(self)]
 
 
+class Severity(IntEnum):
+    """How much a problem matters; `--strict` and `check` promote by comparing these."""
+
+    INFO = 0          # 提示: shown by `check`, never fails anything
+    WARNING = 1       # 警告: published anyway; `--strict` fails on it
+    SERIOUS = 2       # a page would come out wrong: the build warns and publishes, `check` fails
+    ERROR = 3         # nothing is published
+
+    @property
+    def label(self) -> str:
+        return {"INFO": "提示：", "WARNING": "警告：", "SERIOUS": "警告：", "ERROR": ""}[self.name]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One kind of problem: a stable code, its default severity, and its text (str.format templates)."""
+
+    code: str
+    severity: Severity
+    message: str
+    fix: str = ""
+
+    def problem(self, path: Path | None, line: int | None, source_line: str | None = None,
+                field: str | None = None, **values) -> Problem:
+        return Problem(path, line, self.message.format(**values), self.fix.format(**values), source_line,
+                       field, self.severity, self.code)
+
+
 @dataclass
 class Problem:
-    """One problem found in an input file: an error, or a warning under `warning=True`."""
+    """One problem found in an input file."""
 
     path: Path | None
     line: int | None
@@ -27,8 +57,12 @@ class Problem:
     hint: str = ""
     source_line: str | None = None
     field: str | None = None
-    warning: bool = False
-    code: str = ""                # stable kind for tools (e.g. "broken-link"), never shown
+    severity: Severity = Severity.ERROR
+    code: str = ""
+
+    @property
+    def warning(self) -> bool:
+        return self.severity < Severity.ERROR
 
     def location(self, root: Path | None = None) -> str:
         if self.path is None:
@@ -36,10 +70,10 @@ class Problem:
         shown = _display_path(self.path, root)
         return f"{shown}:{self.line}" if self.line else shown
 
-    def format(self, root: Path | None = None) -> str:
+    def format(self, root: Path | None = None, label: str | None = None) -> str:
         """`path:line: message — hint`, then the offending line as Jinja shows it."""
         head = self.location(root)
-        kind = "警告：" if self.warning else ""
+        kind = ("警告：" if self.warning else "") if label is None else label
         text = f"{head}: {kind}{self.message}" if head else f"{kind}{self.message}"
         if self.hint:
             text += f" — {self.hint}"
@@ -100,11 +134,9 @@ class Report:
     root: Path | None = None
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, path, line, message, hint="", source_line=None, field=None, code="") -> None:
-        self.problems.append(Problem(path, line, message, hint, source_line, field, code=code))
-
-    def warn(self, path, line, message, hint="", source_line=None, field=None, code="") -> None:
-        self.problems.append(Problem(path, line, message, hint, source_line, field, warning=True, code=code))
+    def add(self, check: Check, path: Path | None, line: int | None, source_line: str | None = None,
+            field: str | None = None, **values) -> None:
+        self.problems.append(check.problem(path, line, source_line, field, **values))
 
     def extend(self, other: "Report") -> None:
         self.problems.extend(other.problems)
@@ -115,11 +147,12 @@ class Report:
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.warning]
+        return [p for p in self.problems if p.warning and p.severity > Severity.INFO]
 
     def raise_errors(self, strict: bool = False, kind: type[ContentError] = ContentError) -> None:
         """Raise every error (and under `strict` every warning) together, sorted by file and line."""
-        failing = self.problems if strict else self.errors
+        floor = Severity.WARNING if strict else Severity.ERROR
+        failing = [p for p in self.problems if p.severity >= floor]
         if failing:
             ordered = sorted(failing, key=lambda p: (str(p.path or ""), p.line or 0))
             raise kind(ordered, self.root)

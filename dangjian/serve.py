@@ -14,8 +14,6 @@
 """
 from __future__ import annotations
 
-import dataclasses
-import gc
 import http.server
 import json
 import logging
@@ -23,11 +21,17 @@ import mimetypes
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .build.pipeline import Build
 from .errors import SiteError
-from .pipeline import Options, build
+from .incremental.rebuild import Session
+from .options import Options
+from .util import memory
+from .util.parallel import BackgroundRemover, Cancelled
+from .util.progress import Progress
 
 log = logging.getLogger(__name__)
 DEBOUNCE = 0.05         # seconds of quiet before a rebuild: a save (or "save all") is a burst of events within a few ms
@@ -65,10 +69,18 @@ TAG = f'<script src="{SCRIPT_URL}"></script>'.encode()
 
 
 class Preview:
-    """The build side: the latest build's version and error, rebuilt on demand."""
+    """The build side: the latest build's version and error, rebuilt on demand.
 
-    def __init__(self, options: Options):
+    It composes the build's phases as a preview wants them: a save publishes the
+    pages at once (keeping the old search index), the tab reloads, then the cache
+    is saved; the index follows in a later build that the next save cancels."""
+
+    def __init__(self, options: Options, progress: Progress | None = None):
         self.options = options
+        self.progress = progress
+        self.session = Session()             # what builds keep in memory between saves
+        self.remove = BackgroundRemover()    # the indexer's scratch folders go in the background
+        self.cancel = _shared_event()        # set by a save: stops a search build at once
         self.version = 0
         self.error: str | None = None
         self.lock = threading.Lock()
@@ -78,16 +90,24 @@ class Preview:
         self.last_change = 0.0
         self.search_pending = False
 
-    def rebuild(self) -> None:
-        try:
-            self._rebuild()
-        finally:
-            gc.enable()         # paused by an incremental build (Options.pause_gc): collect after the reload
+    def _build(self, **extra) -> Build:
+        return Build(self.options, self.progress, self.session, remove=self.remove, **extra)
 
-    def _rebuild(self) -> None:
+    def rebuild(self) -> None:
+        """Publish the pages, let the tab reload, then save the cache; search waits."""
         started = time.perf_counter()
         try:
-            result = build(self.options)
+            with memory.tuned_for_build(), self._build() as build:
+                done = build.shortcut()
+                if done is None:
+                    build.pages()
+                    stale = self.options.search and build.keep_search()
+                    build.publish()
+                self._publish(None)            # the tab reloads meanwhile
+                if done is None:
+                    self._save(build)
+                    done = build.result()
+                    self.search_pending = self.search_pending or stale
         except SiteError as exc:
             text = "\n".join(exc.lines())
             print(text, file=sys.stderr)
@@ -98,15 +118,17 @@ class Preview:
             log.exception("构建出错")
             self._publish(f"{type(exc).__name__}: {exc}")
             return
-        self._publish(None)
-        if result.finish is not None:       # the tab reloads meanwhile
-            try:
-                result.finish()
-            except Exception:      # noqa: BLE001 - a cache not saved only costs the next build time
-                log.warning("构建缓存未能保存，下次重建会慢一些", exc_info=True)
-        print(f"已更新：{result.articles} 篇文章，写入 {result.written} 个文件，用时 "
+        finally:
+            memory.resume()           # an incremental build may have paused it: collect after the reload
+        print(f"已更新：{done.articles} 篇文章，写入 {done.written} 个文件，用时 "
               f"{time.perf_counter() - started:.2f} 秒", flush=True)
-        self.search_pending = self.search_pending or result.search_pending
+
+    @staticmethod
+    def _save(build: Build) -> None:
+        try:
+            build.save()
+        except Exception:      # noqa: BLE001 - a cache not saved only costs the next build time
+            log.warning("构建缓存未能保存，下次重建会慢一些", exc_info=True)
 
     def _publish(self, error: str | None) -> None:
         with self.lock:
@@ -117,34 +139,33 @@ class Preview:
         """The search index, brought up to date after the pages (the tab has reloaded already).
         Not a new version: the pages are the same, so the open tab need not reload again.
         A save meanwhile stops it; it runs again once the saves settle."""
-        from . import search
         self.search_pending = False     # once: a broken file must not make this retry every 0.2 s
-        if search.CANCEL is not None:
-            search.CANCEL.clear()
+        self.cancel.clear()
         self.indexing = True
         try:
-            if not self.wanted.is_set():
-                build(dataclasses.replace(self.options, search_later=False, reindex=True, defer_save=False))
-            else:
+            if self.wanted.is_set():
                 self.search_pending = True
-        except search.Cancelled:
+                return
+            with memory.tuned_for_build(), self._build(cancel=self.cancel) as build:
+                build.pages()
+                build.search(force=True)
+                build.publish()
+                build.save()
+        except Cancelled:
             self.search_pending = True
             log.debug("搜索索引更新让位于新的保存")
         except Exception:      # noqa: BLE001 - the next page build reports content errors
             log.debug("搜索索引未能更新", exc_info=True)
         finally:
-            gc.enable()
+            memory.resume()
             self.indexing = False
-            if search.CANCEL is not None:
-                search.CANCEL.clear()
+            self.cancel.clear()
 
     def changed(self, path: str) -> None:
         self.last_change = time.monotonic()
         self.wanted.set()
         if self.indexing:
-            from . import search
-            if search.CANCEL is not None:
-                search.CANCEL.set()       # pages first: stop indexing, it runs again afterwards
+            self.cancel.set()       # pages first: stop indexing, it runs again afterwards
 
     def loop(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -163,6 +184,14 @@ class Preview:
             if wait_for is not None:
                 self.new_version.wait_for(lambda: self.version != wait_for, timeout=LONG_POLL)
             return json.dumps({"version": self.version, "error": self.error}, ensure_ascii=False).encode()
+
+
+def _shared_event():
+    """An Event the forked workers writing the indexer's input see too."""
+    import multiprocessing
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork").Event()
+    return threading.Event()
 
 
 def _watch(preview: Preview, options: Options):
@@ -190,8 +219,8 @@ def _watch(preview: Preview, options: Options):
                 preview.changed(raw)
                 return
 
-    static = options.static if options.static is not None else options.config.parent / "static"
-    recursive = [(p.resolve(), True) for p in (options.content, options.templates, static) if p and p.is_dir()]
+    recursive = [(p.resolve(), True) for p in (options.content, options.templates, options.static_dir)
+                 if p and p.is_dir()]
     observer = Observer()
     handler = Handler()
     for folder, _ in recursive:
@@ -269,20 +298,12 @@ def _inject(page: bytes) -> bytes:
     return page[:at] + TAG + page[at:] if at >= 0 else page + TAG
 
 
-def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
-    from . import cache
-    cache.KEEP_IN_MEMORY = True            # rebuilds skip re-reading the cache this process wrote
-    from . import search
-    import multiprocessing
-    search.CANCEL = (multiprocessing.get_context("fork").Event()
-                     if "fork" in multiprocessing.get_all_start_methods() else threading.Event())
+def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, progress: Progress | None = None) -> int:
     if options.cache_dir is None:
-        options.cache_dir = options.out.parent / "build-cache"
+        options = replace(options, cache_dir=options.out.parent / "build-cache")
     options.out.parent.mkdir(parents=True, exist_ok=True)
-    # Pages first, so the tab reloads at once; the search index follows in a second build.
-    options.search_later = options.search
-    options.defer_save = True
-    preview = Preview(options)
+    memory.allow_pausing()                 # serve collects after each reload (Preview.rebuild)
+    preview = Preview(options, progress)
     preview.rebuild()
     try:
         httpd = http.server.ThreadingHTTPServer((host, port), make_handler(options.out, preview))

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
 CHROMIUM = os.environ.get("DANGJIAN_CHROMIUM", "/usr/bin/chromium")

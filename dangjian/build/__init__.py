@@ -1,0 +1,1 @@
+"""The phases of a build (pipeline.py) and what they use: gather, assets, render, output, search."""

@@ -1,0 +1,39 @@
+"""What a build copies into the output besides rendered pages: attachments beside the
+articles, resized photos (never the originals) and the theme's and the site's static files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..body import images as img
+from ..core.urls import Urls
+from ..options import THEME, Options
+
+
+def copies(options: Options, urls: Urls, assets: list[str], images: dict[str, img.Source],
+           image_cache: img.ImageCache) -> dict[str, Path]:
+    """Output path → file copied there: attachments, resized photos (never the originals), theme files."""
+    found = {}
+    for rel in assets:
+        # Originals of photos are never published, nor camera formats we cannot strip of GPS data.
+        if not img.is_image(rel) and not img.is_withheld(rel):
+            found[urls.asset(rel) or rel] = options.content / rel
+    for rel, source in images.items():
+        for width in source.widths:
+            for fmt in img.FORMATS:
+                found[urls.image_variant(rel, width, fmt) or rel] = image_cache.variant_path(source, width, fmt)
+    statics = static_files(options)
+    found.update({f"static/{rel}": src for rel, src in statics.items()})
+    if "favicon.ico" in statics:         # browsers and audits ask for /favicon.ico when served at the host root
+        found["favicon.ico"] = statics["favicon.ico"]
+    return found
+
+
+def static_files(options: Options) -> dict[str, Path]:
+    """Theme static files, overridden file by file by the site's own static/ folder."""
+    files = {}
+    for root in (THEME / "static", options.static_dir):
+        if root and root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files[path.relative_to(root).as_posix()] = path
+    return files

@@ -1,0 +1,191 @@
+"""The first phase: load the config and every article, validate them, convert their bodies.
+
+Every content problem is collected (nothing is planned before all are known).
+What the last build already parsed or converted is reused through the
+incremental facade (`Rebuild`), whose records replay the problems found then,
+so the output and the messages are the same either way.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .. import problems as P
+from ..body import images as img
+from ..body import links
+from ..body.images import ImageCache, inspect_all
+from ..config import SiteConfig, load_config
+from ..core.content import Source, find, load_file, table_key
+from ..core.model import Body, Picture
+from ..core.urls import Urls
+from ..errors import Report
+from ..incremental.rebuild import Rebuild
+from ..options import Options
+from ..util import parallel
+from ..util.progress import Progress, Silent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Gathered:
+    config: SiteConfig
+    sources: list[Source]                # published, each with a body
+    bodies: dict[str, Body]
+    urls: Urls
+    assets: list[str]                    # files beside the articles, below content/
+    report: Report
+    skipped_drafts: int = 0
+    skipped_future: int = 0
+    loaded: list[Source] = field(default_factory=list)   # every valid article, drafts and future ones too
+    images: dict[str, img.Source] = field(default_factory=dict)     # the assets published as resized variants
+    covers: dict[str, Picture] = field(default_factory=dict)        # article rel → its cover for share metadata
+    image_cache: ImageCache | None = None
+    messages: list[tuple[int, str]] = field(default_factory=list)   # logged, and replayed by the no-change shortcut
+    next_publish: float = float("inf")   # when the next scheduled article is due (a timestamp)
+    digests: dict[str, str] = field(default_factory=dict)          # article rel → its file's digest
+
+
+def gather(options: Options, rebuild: Rebuild, progress: Progress | None = None) -> Gathered:
+    """Load config and content, validate everything, render bodies; raise all errors together."""
+    gathered = collect(options, rebuild, progress)
+    for level, text in gathered.messages:
+        log.log(level, text)
+    gathered.report.raise_errors(strict=options.strict)
+    for problem in gathered.report.warnings:
+        gathered.messages.append((logging.WARNING, problem.format(gathered.report.root)))
+        log.warning(gathered.messages[-1][1])
+    return gathered
+
+
+def collect(options: Options, rebuild: Rebuild, progress: Progress | None = None) -> Gathered:
+    """Everything `gather` does, but problems stay in the report (for `check`); ConfigError still raises."""
+    progress = progress or Silent()
+    report = Report(root=Path.cwd())
+    config = load_config(options.config, report)
+    if not options.content.is_dir():
+        report.add(P.NO_CONTENT_FOLDER, options.content, None)
+    files, asset_stats = rebuild.scanned or find(options.content)
+    sources = _sources(options, config, files, rebuild, progress, report)
+    published, drafts, future, messages, next_publish = _select(sources, options, config)
+    urls = Urls(config, published, report, rebuild.slugger)
+    assets = [rel for rel, _ in asset_stats]
+    image_cache = ImageCache(options.image_cache)
+    images = inspect_all(options.content, asset_stats, image_cache, report)
+    bodies = _bodies(options, config, published, urls, set(assets), images, rebuild, progress, report)
+    covers = {}
+    for src in published:
+        cover = images.get(links.target(src, src.cover)) if src.cover else None
+        if cover is not None:
+            covers[src.rel] = Picture(urls.image_variant(cover.rel, cover.share_width, img.FORMATS[-1]),
+                                      cover.share_width, cover.height_at(cover.share_width))
+        if src.body:        # the Markdown text is done with: free it before rendering (memory at 100k)
+            object.__setattr__(src, "body", "")
+    return Gathered(config, [s for s in published if s.rel in bodies], bodies, urls, assets, report, drafts, future,
+                    sources, images, covers, image_cache, messages, next_publish,
+                    {s.rel: s.digest for s in published})
+
+
+def _conditions(*values) -> str:
+    return repr(values)
+
+
+def _sources(options: Options, config: SiteConfig, files: list, rebuild: Rebuild, progress: Progress,
+             report: Report) -> list[Source]:
+    """Every valid article, in file order; the last build's parse where the file is unchanged."""
+    conditions = _conditions(config.timezone, config.categories, str(options.content), table_key())
+    found: dict[str, tuple[Source | None, list]] = {}
+    todo = []
+    for rel, st in files:
+        known = rebuild.known_source(rel, st, conditions)
+        if known is not None:
+            found[rel] = known
+        else:
+            todo.append(rel)
+
+    def parse(path: Path):
+        local = Report(root=Path.cwd())
+        return load_file(path, options.content, config, local), local.problems
+
+    progress.phase("读取文章", len(todo))
+    scanned_ns = time.time_ns()
+    stats = dict(files)
+    parsed = parallel.run(lambda rel: rebuild.parse(rel, conditions, parse), todo, options.jobs, progress)
+    for rel, (src, problems, record) in zip(todo, parsed):
+        found[rel] = (src, problems)
+        if record is not None:
+            rebuild.keep_source(rel, stats[rel], record, scanned_ns)
+    sources = []
+    for rel, _ in files:
+        src, problems = found[rel]
+        report.problems.extend(problems)
+        if src is not None:
+            sources.append(src)
+    return sources
+
+
+def _select(sources: list[Source], options: Options, config: SiteConfig):
+    """The articles to publish now; drafts and future ones are counted (and the next one due noted)."""
+    now = options.now or datetime.now(config.tz)
+    published, drafts, future, messages = [], 0, 0, []
+    next_publish = float("inf")
+    for src in sources:
+        if src.draft and not options.drafts:
+            drafts += 1
+        elif src.date > now and not options.future:
+            future += 1
+            next_publish = min(next_publish, src.date.timestamp())
+            messages.append((logging.INFO, f"{src.rel}: 发布时间 {src.date.date()} 在未来，暂不发布（用 --future 可预览）"))
+        else:
+            published.append(src)
+    return published, drafts, future, messages, next_publish
+
+
+def _bodies(options: Options, config: SiteConfig, published: list[Source], urls: Urls, assets: set[str],
+            images: dict, rebuild: Rebuild, progress: Progress, report: Report) -> dict[str, Body]:
+    """Every published article's body as safe HTML; the last build's where nothing it used changed."""
+    conditions = _conditions(config.summary_length, config.iframe_hosts)
+    bodies, problems_of, convert = {}, {}, []
+    for i, src in enumerate(published):
+        if src.rel not in urls.articles:
+            continue
+        known = rebuild.known_body(src, conditions, urls, assets, images)
+        if known is not None:
+            bodies[src.rel], problems_of[src.rel] = known
+            continue
+        if not src.body and src.digest:      # a cached Source keeps no text: read the file again
+            fresh = load_file(src.path, options.content, config, Report())
+            if fresh is not None:
+                published[i] = src = fresh
+        convert.append(src)
+    converter = _Converter(config, urls, assets, images, options.content)
+    progress.phase("转换正文", len(convert))
+    for src, (body, problems, deps) in zip(convert, parallel.run(converter, convert, options.jobs, progress)):
+        bodies[src.rel], problems_of[src.rel] = body, problems
+        rebuild.keep_body(src, conditions, body, problems, deps)
+    for src in published:
+        report.problems.extend(problems_of.get(src.rel, ()))
+    return bodies
+
+
+class _Converter:
+    """Markdown → safe HTML for one article, with its problems and the lookups it made (run in workers)."""
+
+    def __init__(self, config: SiteConfig, urls: Urls, assets: set[str], images: dict, content: Path):
+        self.config, self.urls, self.assets, self.images, self.content = config, urls, assets, images, content
+        self.markup = None
+
+    def __call__(self, src: Source):
+        if self.markup is None:
+            from ..body.markup import Markup      # Markdown and nh3 load only when a body must be converted
+            self.markup = Markup(self.config.summary_length, self.config.iframe_hosts)
+        local = Report(root=Path.cwd())
+        deps: list[tuple] = [("self", src.rel, self.urls.articles[src.rel])]
+        rewrite = links.rewriter(src, self.urls, self.assets, local, self.images, self.content, deps)
+        rendered = self.markup.convert(src.body, src.summary, rewrite, links.image_resolver(src, self.urls, self.images, deps))
+        links.report_missing_alt(src, rendered.missing_alt, local)
+        links.check_cover(src, self.assets, local, deps)
+        return rendered.body, local.problems, tuple(deps)

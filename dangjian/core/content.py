@@ -1,0 +1,333 @@
+"""Find, parse and validate the Markdown articles under `content/`.
+
+The front-matter fields are one table, `FIELDS`: each row names a field, its
+Chinese aliases, its type (which parses and validates the value), whether it
+is required, whether it shows wherever the article is linked (its teaser), and
+the text the editors' guide and `new` show for it. `Source`, alias handling,
+validation, the model's `Article`, the incremental build's teaser signature,
+the guide's field table and `new`'s template all derive from this table.
+
+Every file is decoded, its front matter parsed (with the line of each key) and
+checked field by field into an immutable `Source`; then the per-file `RULES`
+run. Problems go to a `Report`, so one run lists every mistake in every file.
+Nothing is written while loading.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import frontmatter
+import yaml
+
+from .. import problems as P
+from ..config import SiteConfig
+from ..errors import Report
+from .fields import (CategoryName, Context, Field, Flag, Invalid, Names, Text, Title, When, category_list,
+                     parse_date, resolve_category, split_names)
+
+__all__ = ["FIELDS", "RULES", "Field", "Source", "attributes", "category_list", "field_table", "find",
+           "load_file", "parse_date", "resolve_category", "split_names", "table_key"]
+_BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
+
+
+# The table ------------------------------------------------------------------------------------
+FIELDS: tuple[Field, ...] = (
+    Field("title", "标题", Title(), ("标题",), required=True, teaser=True, help="文章标题",
+          example="title: 我院召开2025年党建工作会议", placeholder="文章标题"),
+    Field("date", "日期", When(with_time=True), ("日期", "发布时间", "发布日期"), required=True,
+          attrs=("date", "has_time"), teaser=True, help="发布日期，可以带时间", example="date: 2025-02-20 09:30",
+          placeholder="2024-05-12", note="可以加上时间，如 {date} 09:30"),
+    Field("source", "来源", Text(), ("来源",), teaser=True, help="发稿部门", example="source: 党委宣传部",
+          note="来源：发稿部门，如 党委宣传部"),
+    Field("author", "作者", Names("姓名或姓名列表", "author: 王芳 或 author: [王芳, 李明]"), ("作者", "authors"),
+          attrs=("authors",), teaser=True, help="作者；多人用方括号列出", example="author: [王芳, 李明]",
+          note="作者；多人写成 王芳、李明"),
+    Field("editor", "责任编辑", Text(names=True), ("责任编辑",), help="责任编辑", example="editor: 赵敏",
+          note="责任编辑"),
+    Field("category", "栏目", CategoryName(), ("栏目",), teaser=True,
+          help="栏目英文名或中文名；不写时自动取文章所在的栏目文件夹", example="category: integrity"),
+    Field("tags", "标签", Names("列表或用逗号分隔的文字", "tags: [义诊, 志愿服务]"), ("标签",), teaser=True,
+          help="标签，用方括号列出，或用逗号、顿号分隔", example="tags: [廉政教育, 医德医风]",
+          note="标签，如 [主题党日, 志愿服务]"),
+    Field("summary", "摘要", Text(), ("摘要",), teaser=True, help="摘要，显示在文章列表中",
+          example="summary: 7月起，医院开展……", note="摘要；不写时自动取正文开头"),
+    Field("slug", "slug", Text(), help="自定义网址名，只能用小写字母、数字和连字符",
+          example="slug: qingshan-yizhen-2024", note="网址名，发布后不要再改"),
+    Field("cover", "封面", Text(), ("封面",), teaser=True, help="封面图片，写图片相对于文章的路径",
+          example="cover: images/zhutidangri.jpg", note="封面图片，如 images/cover.jpg"),
+    Field("pinned", "置顶", Flag(), ("置顶",), teaser=True, help="是否置顶，`true` 表示排在最前",
+          example="pinned: true", note="true 表示置顶"),
+    Field("draft", "草稿", Flag(), ("草稿",), help="是否为草稿，`true` 表示暂不发布", example="draft: true",
+          note="true 表示草稿，暂不发布"),
+    Field("updated", "更新时间", When(with_time=False), ("更新时间",), teaser=True, help="文章修改后的更新时间",
+          example="updated: 2025-01-20 10:00", in_new=False),
+)
+
+# Per-file rules: each `rule(source, report)` runs on every valid article (body included) after
+# its fields; what it reports is cached with the file and replayed while the file is unchanged.
+RULES: tuple[Callable[["Source", Report], None], ...] = ()
+
+
+def table_key() -> str:
+    """What parsing a file and a teaser depend on besides the file: the table and the per-file rules
+    (a build under another table or other rules reads every file again)."""
+    rows = [(row.key, row.names, row.aliases, row.required, row.teaser, type(row.type).__name__, vars(row.type))
+            for row in FIELDS]
+    return repr((rows, [f"{rule.__module__}.{rule.__qualname__}" for rule in RULES]))
+
+
+def field_table(fields: tuple[Field, ...] | None = None) -> str:
+    """The editors' guide's table of fields (docs/editors-guide.md holds a copy, kept in step by a test)."""
+    rows = ["| 字段名 | 中文别名 | 必填 | 含义 | 示例 |", "| --- | --- | :---: | --- | --- |"]
+    for row in fields or FIELDS:
+        shown = "、".join(f"`{a}`" for a in row.aliases if not a.isascii()) or "—"
+        rows.append(f"| `{row.key}` | {shown} | {'**是**' if row.required else '否'} | {row.help} | `{row.example}` |")
+    return "\n".join(rows)
+
+
+# Sources ---------------------------------------------------------------------------------------
+STRUCTURE = ("path", "rel", "body", "body_line", "lines", "digest")     # what every Source has besides fields
+
+
+class Record:
+    """An immutable bag of attributes: the table's fields plus a few fixed ones.
+
+    Not a dataclass, because its attributes follow `FIELDS`. Filled directly through
+    `__dict__` (as unpickling does): 10,000 of these are made per build."""
+
+    _uncompared: tuple[str, ...] = ()
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _compared(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_") and k not in self._uncompared}
+
+    def __eq__(self, other):
+        related = isinstance(other, type(self)) or isinstance(self, type(other))   # a cached Source too
+        return related and self._compared() == other._compared()
+
+    def __hash__(self):
+        return hash(self.__dict__.get("key") or self.__dict__.get("rel"))
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.__dict__.get('rel') or self.__dict__.get('key')!r})"
+
+
+class Source(Record):
+    """One article file, parsed and validated; the model is built from these."""
+
+    _uncompared = ("lines",)
+
+
+@lru_cache(maxsize=8)
+def attributes(fields: tuple[Field, ...]) -> tuple[str, ...]:
+    """Every attribute a Source has, fields first (the cache packs Sources in this order)."""
+    return tuple(name for row in fields for name in row.names) + STRUCTURE
+
+
+def find(content: Path) -> tuple[list[tuple[str, os.stat_result]], list[tuple[str, os.stat_result]]]:
+    """Article files and other files below content/ with their stat, in sorted path order
+    (as Path objects sort, part by part); hidden names (. and _) skipped."""
+    articles, assets = [], []
+    if not content.is_dir():
+        return articles, assets
+    stack = [("", str(content))]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith((".", "_")):
+                    continue
+                rel = prefix + entry.name
+                if entry.is_dir() and not entry.is_symlink():     # as Path.rglob does
+                    stack.append((rel + "/", entry.path))
+                elif entry.is_file():
+                    if entry.name.endswith(".md"):
+                        articles.append((rel, entry.stat()))
+                    if not entry.name.lower().endswith(".md"):
+                        assets.append((rel, entry.stat()))
+    articles.sort(key=lambda item: item[0].split("/"))
+    assets.sort(key=lambda item: item[0].split("/"))
+    return articles, assets
+
+
+# Parsing -----------------------------------------------------------------------------------------
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so we parse and report them ourselves."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+# libyaml parses front matter ~10x faster; the pure-Python loader stays the
+# reference for error messages (they are translated from its English wording).
+_FastLoader = type("_FastLoader", (yaml.CSafeLoader,), {
+    "yaml_implicit_resolvers": _Loader.yaml_implicit_resolvers}) if getattr(yaml, "__with_libyaml__", False) else None
+
+
+def load_file(path: Path, content_dir: Path, config: SiteConfig, report: Report) -> Source | None:
+    """Parse and validate one article; None (with the problems in `report`) when it cannot be published."""
+    raw = path.read_bytes()
+    text = _decode(path, raw, report)
+    if text is None:
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        report.add(P.EMPTY_FILE, path, 1)
+        return None
+    lines = text.split("\n")
+    marks = list(_BOUNDARY.finditer(text))
+    if not marks or marks[0].start() != 0:
+        report.add(P.NO_FRONT_MATTER, path, 1, lines[0])
+        return None
+    if len(marks) < 2:
+        report.add(P.UNCLOSED_FRONT_MATTER, path, 1, lines[0])
+        return None
+    data, key_lines = _parse_yaml(path, text[marks[0].end():marks[1].start()], lines, report)
+    if data is None:
+        return None
+    errors_before = len(report.errors)
+    values, line_of = _known_keys(path, data, key_lines, lines, report)
+    rel = path.relative_to(content_dir).as_posix()
+    fields = _validate(Context(path, rel, config), values, line_of, lines, report)
+    if len(report.errors) > errors_before:
+        return None
+    src = Source(**fields, path=path, rel=rel, body=text[marks[1].end():].lstrip("\n"),
+                 body_line=text.count("\n", 0, marks[1].end()) + 2, lines=line_of,
+                 digest=hashlib.sha256(raw).hexdigest())
+    for rule in RULES:
+        rule(src, report)
+    return src
+
+
+def _decode(path: Path, raw: bytes, report: Report) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        guess = ""
+        for enc, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
+            try:
+                raw.decode(enc)
+                guess = f"（看起来是 {label}）"
+                break
+            except UnicodeDecodeError:
+                continue
+        report.add(P.NOT_UTF8, path, line, guess=guess)
+        return None
+
+
+def _parse_yaml(path, fm_text, lines, report) -> tuple[dict | None, dict[str, int]]:
+    if _FastLoader is not None:
+        fast = _FastLoader(fm_text)
+        try:
+            node = fast.get_single_node()
+            data = {} if node is None else fast.construct_document(node)
+        except yaml.YAMLError:
+            node = None     # report it with the reference loader below
+        else:
+            return _keys(path, node, data, lines, report)
+        finally:
+            fast.dispose()
+    loader = _Loader(fm_text)
+    try:
+        node = loader.get_single_node()
+        data = {} if node is None else loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 2
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        report.add(P.YAML_SYNTAX, path, line, lines[line - 1] if line <= len(lines) else None,
+                   problem=_yaml_problem_zh(problem))
+        return None, {}
+    finally:
+        loader.dispose()
+    return _keys(path, node, data, lines, report)
+
+
+def _keys(path, node, data, lines, report) -> tuple[dict | None, dict[str, int]]:
+    if not isinstance(data, dict):
+        report.add(P.NOT_A_MAPPING, path, 2, lines[1] if len(lines) > 1 else None)
+        return None, {}
+    key_lines: dict[str, int] = {}
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if key in key_lines:
+            report.add(P.DUPLICATE_KEY, path, line, lines[line - 1], key=key, other=key_lines[key])
+        key_lines[key] = line
+    return data, key_lines
+
+
+def _yaml_problem_zh(problem: str) -> str:
+    known = {
+        "mapping values are not allowed here": "这里不能出现冒号（值里有冒号时请加引号），或上一行缺少冒号",
+        "could not find expected ':'": "缺少冒号",
+        "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请用空格",
+        "found unexpected end of stream": "引号没有闭合",
+        "found undefined alias": "未定义的别名",
+        "expected <block end>, but found '<block mapping start>'": "缩进不一致",
+    }
+    return known.get(problem, problem)
+
+
+# Validation --------------------------------------------------------------------------------------
+def field_names(fields: tuple[Field, ...]) -> dict[str, str]:
+    """Every name a field may be written under (its key and its aliases) → its key."""
+    return {**{a: row.key for row in fields for a in row.aliases}, **{row.key: row.key for row in fields}}
+
+
+def _known_keys(path, data, key_lines, lines, report) -> tuple[dict[str, Any], dict[str, int]]:
+    """The written values by field key (aliases resolved); unknown and repeated keys reported."""
+    names = field_names(FIELDS)
+    values: dict[str, Any] = {}
+    line_of: dict[str, int] = {}
+    for key, value in data.items():
+        key = str(key)
+        name = names.get(key)
+        line = key_lines.get(key, 2)
+        if name is None:
+            close = difflib.get_close_matches(key, [r.key for r in FIELDS] + [n for n in names if n != names[n]],
+                                              n=1, cutoff=0.6)
+            hint = f"是否想写 “{close[0]}”？" if close else f"可用字段：{', '.join(r.key for r in FIELDS)}"
+            report.add(P.UNKNOWN_KEY, path, line, lines[line - 1], field=key, key=key, suggestion=hint)
+        elif name in values:
+            report.add(P.DUPLICATE_FIELD, path, line, lines[line - 1], field=name, key=key, other=line_of[name])
+        else:
+            values[name] = value
+            line_of[name] = line
+    return values, line_of
+
+
+def _validate(ctx: Context, values: dict[str, Any], line_of: dict[str, int], lines: list[str],
+              report: Report) -> dict[str, Any]:
+    """Every field's value by attribute, each parsed by its type; problems reported in table order."""
+    out: dict[str, Any] = {}
+    for row in FIELDS:
+        try:
+            value = row.type.parse(values[row.key], row, ctx) if row.key in values else row.type.absent(row, ctx)
+        except Invalid as bad:
+            if bad.at_top:
+                line, source = 1, lines[0] if bad.quote else None
+            else:
+                line = line_of.get(row.key, 2)
+                source = lines[line - 1] if row.key in line_of else None
+            report.add(bad.check, ctx.path, line, source, field=row.key, **bad.values)
+            value = None
+        names = row.names
+        if len(names) == 1:
+            out[names[0]] = value
+        else:
+            out.update(zip(names, value if value is not None else (None,) * len(names)))
+    return out

@@ -1,0 +1,232 @@
+"""Front-matter field types: how each kind of value is parsed, validated and reported.
+
+A row of the field table (content.FIELDS) is a `Field` naming one of these
+types; a type raises `Invalid` with the registered check (problems.py) and its
+values, and content.py reports it at the right line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from .. import problems as P
+from ..config import SiteConfig
+from ..errors import Check
+
+_DATE_RE = re.compile(
+    r"^\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
+    r"(?:(?:\s+|T)(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2}))?)?\s*$")
+_SPLIT_RE = re.compile(r"\s*[、，,；;]\s*")
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+class Invalid(Exception):
+    """A value a field type cannot accept: the check to report and its values. `at_top`: the
+    problem is the file's, not a written line's (reported at line 1; `quote` shows that line)."""
+
+    def __init__(self, check: Check, at_top: bool = False, quote: bool = False, **values):
+        super().__init__(check.code)
+        self.check, self.values, self.at_top, self.quote = check, values, at_top, quote
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a field type may consult: the file, where it sits, and the site's settings."""
+
+    path: Path
+    rel: str
+    config: SiteConfig
+
+
+class FieldType:
+    """Parses one front-matter value; `absent` gives the value of a field not written."""
+
+    expects = "一行文字"          # 字段类型不对：key（label）应为…
+    example = "{key}: …"          # 例如 …
+    empty = '""'                  # what `new` writes for a field it has no value for
+
+    def parse(self, value: Any, row: "Field", ctx: Context) -> Any:
+        raise NotImplementedError
+
+    def absent(self, row: "Field", ctx: Context) -> Any:
+        if row.required:
+            raise Invalid(P.MISSING_FIELD, at_top=True, quote=True, label=row.label, key=row.key,
+                          placeholder=row.placeholder)
+        return self.parse(None, row, ctx)
+
+    def wrong(self, row: "Field", ctx: Context) -> Invalid:
+        return Invalid(P.WRONG_TYPE, what=f"{row.key}（{row.label}）应为{self.expects}",
+                       example="例如 " + self.example.format(key=row.key))
+
+
+class Text(FieldType):
+    """One line of text (numbers are taken as text); `names`: a YAML list of names is joined with 、."""
+
+    def __init__(self, names: bool = False):
+        self.names = names
+
+    def parse(self, value, row, ctx):
+        if value is None:
+            return ""
+        if self.names and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return "、".join(v.strip() for v in value)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value).strip()
+        raise self.wrong(row, ctx)
+
+
+class Title(FieldType):
+    def parse(self, value, row, ctx):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise Invalid(P.EMPTY_FIELD, label=row.label, key=row.key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise Invalid(P.WRONG_TYPE, what=f"{row.key} 应为一行文字", example="例如 title: 我院召开党建工作会议")
+        return " ".join(value.split())
+
+
+class Names(FieldType):
+    """A list of names: a YAML list, or text separated by 、，, ；; (or spaces between Chinese names)."""
+
+    empty = "[]"
+
+    def __init__(self, expects: str, example: str):
+        self.expects, self.example = expects, example
+
+    def parse(self, value, row, ctx):
+        names = split_names(value)
+        if names is None:
+            raise self.wrong(row, ctx)
+        return names
+
+
+class Flag(FieldType):
+    expects, example, empty = " true 或 false", "{key}: true", "false"
+
+    def parse(self, value, row, ctx):
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise self.wrong(row, ctx)
+        return value
+
+
+class When(FieldType):
+    """A date, optionally with a time; with `with_time` the value is (datetime, has_time)."""
+
+    def __init__(self, with_time: bool):
+        self.with_time = with_time
+
+    def parse(self, value, row, ctx):
+        if value in (None, "") and not row.required:
+            return (None, False) if self.with_time else None
+        parsed = parse_date(value, ctx.config)
+        if parsed is None:
+            raise Invalid(P.INVALID_DATE, value=value)
+        return parsed if self.with_time else parsed[0]
+
+
+class CategoryName(FieldType):
+    """A category by slug or Chinese name; by default the top folder below content/."""
+
+    def parse(self, value, row, ctx):
+        if value is None or value == "":
+            return self.absent(row, ctx)
+        if not isinstance(value, str):
+            raise Invalid(P.WRONG_TYPE, what="category 应为栏目名", example=f"可用栏目：{category_list(ctx.config)}")
+        found = resolve_category(value.strip(), ctx.config)
+        if found is None:
+            raise Invalid(P.UNKNOWN_CATEGORY, value=value, choices=category_list(ctx.config))
+        return found
+
+    def absent(self, row, ctx):
+        parts = ctx.rel.split("/")
+        if len(parts) < 2:
+            raise Invalid(P.NO_CATEGORY, at_top=True)
+        if ctx.config.category(parts[0]) is None:
+            raise Invalid(P.UNKNOWN_FOLDER, at_top=True, value=parts[0], choices=category_list(ctx.config))
+        return parts[0]
+
+
+@dataclass(frozen=True, eq=False)
+class Field:
+    """One front-matter field. `attrs`: the Source/Article attributes it fills (default: `key`).
+    A row is itself: compared and hashed by identity (the table is looked up per file)."""
+
+    key: str
+    label: str                              # its Chinese name, shown in messages and the guide
+    type: FieldType
+    aliases: tuple[str, ...] = ()           # other names editors may write (Chinese, plurals)
+    required: bool = False
+    attrs: tuple[str, ...] = ()
+    teaser: bool = False                    # shown wherever the article is linked (lists, neighbours)
+    help: str = ""                          # the editors' guide: what it means
+    example: str = ""                       # the editors' guide: a line as written
+    placeholder: str = ""                   # what to write when a required field is missing
+    note: str = ""                          # the comment `new` writes after it (may use {date})
+    in_new: bool = True                     # does `new` write it
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.attrs or (self.key,)
+
+
+def parse_date(value: Any, config: SiteConfig) -> tuple[datetime, bool] | None:
+    """Accept 2024-05-12, 2024/5/12, 2024年5月12日, with an optional HH:MM[:SS]."""
+    tz = config.tz
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=tz)), True
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tz), False
+    if isinstance(value, int) and not isinstance(value, bool) and 19000101 <= value <= 29991231:
+        value = str(value)
+        value = f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    if not isinstance(value, str):
+        return None
+    m = _DATE_RE.match(value)
+    try:
+        if m:
+            y, mo, d, hh, mm, ss = m.groups()
+            return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0), tzinfo=tz), hh is not None
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)), True
+
+
+def split_names(value) -> tuple[str, ...] | None:
+    """A name list from a YAML list or a string separated by 、，, (or spaces between Chinese names)."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        parts = _SPLIT_RE.split(value.strip())
+        if len(parts) == 1 and all(_CJK_RE.search(p) for p in value.split()):
+            parts = value.split()
+    elif isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+        parts = [str(v) for v in value]
+    else:
+        return None
+    seen: dict[str, None] = {}
+    for part in parts:
+        part = " ".join(part.split())
+        if part:
+            seen.setdefault(part)
+    return tuple(seen)
+
+
+def resolve_category(value: str, config: SiteConfig) -> str | None:
+    """A category by slug or by its Chinese name."""
+    for cat in config.categories:
+        if value in (cat.slug, cat.name):
+            return cat.slug
+    return None
+
+
+def category_list(config: SiteConfig) -> str:
+    return "、".join(f"{c.slug}（{c.name}）" for c in config.categories)

@@ -1,0 +1,272 @@
+"""The site model: immutable articles, categories and the indexes over them.
+
+Built from validated `Source`s plus each article's rendered body; templates
+see only these objects, never raw front matter.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
+from typing import Callable
+
+from ..config import SiteConfig
+from . import content
+from .content import STRUCTURE, Record, Source, attributes
+
+@dataclass(frozen=True)
+class Category:
+    slug: str
+    name: str
+    description: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Body:
+    """An article body after Markdown and sanitising (made by markup.py)."""
+
+    html: str
+    summary: str
+    reading_minutes: int
+    char_count: int
+    toc: tuple[tuple[int, str, str], ...] = ()     # (level, id, text)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A processed image (made by images.py via the pipeline): its output path and pixel size."""
+
+    path: str
+    width: int
+    height: int
+
+
+class Article(Record):
+    """A published article: every front-matter field of its Source (see content.FIELDS), with its
+    category as a `Category`, its rendered `body`, the summary written or else the body's own,
+    and `cover_image`, the cover resized for share metadata."""
+
+    @property
+    def html(self) -> str:
+        return self.body.html
+
+    @property
+    def reading_minutes(self) -> int:
+        return self.body.reading_minutes
+
+    @property
+    def date_text(self) -> str:
+        d = self.date
+        text = f"{d.year}年{d.month}月{d.day}日"
+        return f"{text} {d:%H:%M}" if self.has_time else text
+
+    @property
+    def iso_date(self) -> str:
+        return self.date.isoformat() if self.has_time else self.date.date().isoformat()
+
+
+def make_article(src: Source, category: Category, body: Body, cover: Picture | None = None) -> Article:
+    """The Article of a Source: its fields copied, then the model's own attributes. Filled directly
+    (10,000 per build; tests/core/test_model.py checks it equals Article(**values))."""
+    art = object.__new__(Article)
+    names, pick = _field_getter(content.FIELDS)
+    values = art.__dict__
+    values.update(zip(names, pick(src.__dict__)))
+    values.update(key=src.rel, category=category, body=body, summary=src.summary or body.summary,
+                  cover_image=cover)
+    return art
+
+
+@lru_cache(maxsize=8)
+def _field_getter(fields: tuple) -> tuple[tuple[str, ...], Callable]:
+    names = attributes(fields)[:-len(STRUCTURE)]
+    return names, itemgetter(*names)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag, a source office (来源) or an author, with its articles, newest first."""
+
+    kind: str                     # "tag" | "source" | "author"
+    name: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    articles: tuple[Article, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]     # newest first
+
+    @property
+    def count(self) -> int:
+        return sum(len(m.articles) for m in self.months)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    articles: tuple[Article, ...]                 # newest first
+    categories: tuple[Category, ...]              # in configured order
+    by_category: dict[str, tuple[Article, ...]] = field(hash=False)
+    tags: tuple[Term, ...] = field(hash=False)
+    sources: tuple[Term, ...] = field(hash=False)
+    authors: tuple[Term, ...] = field(hash=False)
+    years: tuple[Year, ...] = field(hash=False)
+    _neighbours: dict[str, tuple[Article | None, Article | None]] = field(hash=False, repr=False)
+    _related: dict[str, tuple[Article, ...]] = field(hash=False, repr=False)
+
+    @property
+    def pinned(self) -> tuple[Article, ...]:
+        return tuple(a for a in self.articles if a.pinned)
+
+    def articles_in(self, category: Category) -> tuple[Article, ...]:
+        return self.by_category.get(category.slug, ())
+
+    def newer(self, article: Article) -> Article | None:
+        """上一篇: the next newer article in the same category."""
+        return self._neighbours[article.key][0]
+
+    def older(self, article: Article) -> Article | None:
+        """下一篇: the next older article in the same category."""
+        return self._neighbours[article.key][1]
+
+    def related(self, article: Article) -> tuple[Article, ...]:
+        return self._related.get(article.key, ())
+
+    def term(self, kind: str, name: str) -> Term | None:
+        """The tag, source or author called `name` (templates link an article's terms through this)."""
+        index = self.__dict__.get("_term_index")
+        if index is None:   # built on first use: a dict instead of a scan per link
+            index = {(t.kind, t.name): t for terms in (self.tags, self.sources, self.authors) for t in terms}
+            object.__setattr__(self, "_term_index", index)
+        return index.get((kind, name))
+
+
+def _sort_key(article: Article):
+    # Newest first; ties broken by key so every build orders alike.
+    return (-article.date.timestamp(), article.key)
+
+
+def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body],
+               covers: dict[str, Picture] | None = None, memo: dict | None = None) -> Site:
+    """The model. `memo` (kept by the build cache between builds) lets an unchanged
+    tag layout reuse the related-articles table instead of scoring it again."""
+    categories = tuple(Category(c.slug, c.name, c.description, c.order)
+                       for c in sorted(config.categories, key=lambda c: (c.order, config.categories.index(c))))
+    cat_by_slug = {c.slug: c for c in categories}
+    covers = covers or {}
+    articles = sorted((make_article(src, cat_by_slug[src.category], bodies[src.rel], covers.get(src.rel))
+                       for src in sources), key=_sort_key)
+    by_category: dict[str, list[Article]] = {c.slug: [] for c in categories}
+    for art in articles:
+        by_category[art.category.slug].append(art)
+    neighbours = {}
+    for arts in by_category.values():
+        for i, art in enumerate(arts):
+            neighbours[art.key] = (arts[i - 1] if i else None, arts[i + 1] if i + 1 < len(arts) else None)
+    return Site(
+        config=config,
+        articles=tuple(articles),
+        categories=categories,
+        by_category={k: tuple(v) for k, v in by_category.items()},
+        tags=_terms("tag", articles, lambda a: a.tags),
+        sources=_terms("source", articles, lambda a: (a.source,) if a.source else ()),
+        authors=_terms("author", articles, lambda a: a.authors),
+        years=_years(articles),
+        _neighbours=neighbours,
+        _related=_related_memo(articles, config.related, memo),
+    )
+
+
+def _related_memo(articles: list[Article], count: int, memo: dict | None) -> dict[str, tuple[Article, ...]]:
+    if memo is None:
+        return _related(articles, count)
+    # Related articles depend only on the order of articles and their tags.
+    import hashlib
+    key = hashlib.blake2b(repr((count, [(a.key, a.tags) for a in articles])).encode(), digest_size=16).hexdigest()
+    if memo.get("key") == key:
+        return _RelatedByKey(memo["related"], {a.key: a for a in articles})
+    related = _related(articles, count)
+    memo.clear()
+    memo.update(key=key, related={k: tuple(a.key for a in rel) for k, rel in related.items()})
+    return related
+
+
+class _RelatedByKey:
+    """Related articles kept as keys, turned into Articles only for the pages that show them
+    (an edit rebuild renders a few dozen pages, not 10,000)."""
+
+    def __init__(self, keys: dict[str, tuple[str, ...]], by_key: dict[str, Article]):
+        self._keys, self._by_key, self._done = keys, by_key, {}
+
+    def get(self, key: str, default=()):
+        found = self._done.get(key)
+        if found is None:
+            keys = self._keys.get(key)
+            if keys is None:
+                return default
+            found = self._done[key] = tuple(self._by_key[k] for k in keys)
+        return found
+
+
+def _terms(kind, articles, names_of) -> tuple[Term, ...]:
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for art in articles:
+        for name in names_of(art):
+            groups[name].append(art)
+    # Most used first, then by name, so index pages lead with what matters.
+    return tuple(Term(kind, name, tuple(arts))
+                 for name, arts in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+def _years(articles) -> tuple[Year, ...]:
+    months: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    for art in articles:
+        months[(art.date.year, art.date.month)].append(art)
+    years: dict[int, list[Month]] = defaultdict(list)
+    for (y, m), arts in sorted(months.items(), reverse=True):
+        years[y].append(Month(y, m, tuple(arts)))
+    return tuple(Year(y, tuple(ms)) for y, ms in sorted(years.items(), reverse=True))
+
+
+def _related(articles: list[Article], count: int, window: int = 60) -> dict[str, tuple[Article, ...]]:
+    """Articles sharing the most tags, nearest in time first.
+
+    Only a window of the nearest articles on each tag is scored, which keeps
+    this linear in the corpus size instead of quadratic.
+    """
+    if count <= 0:
+        return {}
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    for i, art in enumerate(articles):
+        for tag in art.tags:
+            by_tag[tag].append(i)
+    related = {}
+    half = window // 2
+    for i, art in enumerate(articles):
+        scores = Counter()
+        for tag in art.tags:
+            members = by_tag[tag]
+            at = bisect.bisect_left(members, i)
+            scores.update(members[max(0, at - half): at + half + 1])    # counted in C
+        scores.pop(i, None)
+        if not scores:
+            continue
+        # Same order as sorting by (-score, distance, index); tuples avoid a key call per candidate.
+        ranked = sorted([(-score, j - i if j > i else i - j, j) for j, score in scores.items()])
+        related[art.key] = tuple([articles[j] for _, _, j in ranked[:count]])
+    return related

@@ -1,0 +1,148 @@
+"""`build.py check`: everything the build validates, promoted by severity, plus cross-article rules.
+
+Problems a page would come out wrong for (broken links, missing images and
+covers: severity SERIOUS) are errors here, though the build only warns, so a
+site can still be published in a hurry; warnings stay warnings (errors under
+`--strict`); information (drafts, future dates) is shown as 提示. The
+cross-article rules live here, in `RULES`. Nothing is written.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .. import problems as P
+from ..build.gather import collect
+from ..core.content import Source
+from ..errors import Check, ContentError, Problem, Severity
+from ..incremental.rebuild import Rebuild
+from ..options import Options
+from .new import PLACEHOLDER
+
+LABELS = {"error": "", "warning": "警告：", "info": "提示："}
+
+
+@dataclass(frozen=True)
+class Finding:
+    problem: Problem
+    severity: str                    # as `check` judges it: "error" | "warning" | "info"
+
+    def as_dict(self, root: Path) -> dict:
+        p = self.problem
+        return {"path": _rel(p.path, root), "line": p.line, "severity": self.severity,
+                "message": p.message, "hint": p.hint, "field": p.field, "code": p.code}
+
+    def format(self, root: Path) -> str:
+        return self.problem.format(root, label=LABELS[self.severity])
+
+
+def judge(severity: Severity, strict: bool) -> str:
+    """How `check` shows a problem: SERIOUS and worse fail it; warnings do too under --strict."""
+    if severity >= (Severity.WARNING if strict else Severity.SERIOUS):
+        return "error"
+    return "info" if severity == Severity.INFO else "warning"
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    articles: int = 0
+    root: Path = Path(".")
+
+    def count(self, severity: str) -> int:
+        return sum(f.severity == severity for f in self.findings)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("error") == 0
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a cross-article rule sees: every valid article (drafts and future ones too) and the options."""
+
+    sources: list[Source]
+    now: datetime
+    options: Options
+
+
+def run_checks(options: Options) -> CheckResult:
+    root = Path.cwd()
+    try:
+        g = collect(options, Rebuild(replace(options, cache=False)))
+    except ContentError as exc:           # site.toml is broken: nothing else can be checked
+        return CheckResult([Finding(p, judge(p.severity, options.strict)) for p in exc.problems], 0, root)
+    problems = list(g.report.problems)
+    context = Context(g.loaded, options.now or datetime.now(g.config.tz), options)
+    for rule in RULES:
+        problems += rule(context)
+    findings = [Finding(p, judge(p.severity, options.strict)) for p in problems]
+    findings.sort(key=lambda f: (str(f.problem.path or ""), f.problem.line or 0))
+    return CheckResult(findings, len(g.loaded), g.report.root or root)
+
+
+def problem(check: Check, src: Source, line: int | None, field: str | None = None, **values) -> Problem:
+    """A problem in `src` at `line`, quoting that line of the file (the build freed the text)."""
+    rows = src.path.read_text(encoding="utf-8-sig").split("\n") if line else []
+    source_line = rows[line - 1] if line and line <= len(rows) else None
+    return check.problem(src.path, line, source_line, field, **values)
+
+
+def placeholders(ctx: Context) -> Iterable[Problem]:
+    """An article whose body still holds `new`'s prompt."""
+    for src in ctx.sources:
+        body = src.body or src.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n", src.body_line - 1)[-1]
+        if PLACEHOLDER in body:
+            yield problem(P.PLACEHOLDER, src, src.body_line + body[:body.index(PLACEHOLDER)].count("\n"))
+
+
+def unpublished(ctx: Context) -> Iterable[Problem]:
+    """Drafts and articles dated in the future (their bodies and links were not checked unless asked)."""
+    for src in ctx.sources:
+        if src.draft:
+            hint = "" if ctx.options.drafts else "它的正文和链接未检查；用 python build.py check --drafts 一并检查"
+            yield problem(P.DRAFT, src, src.lines.get("draft", 1), "draft", unchecked=hint)
+        elif src.date > ctx.now:
+            hint = "" if ctx.options.future else "它的正文和链接未检查；用 python build.py check --future 一并检查"
+            yield problem(P.FUTURE, src, src.lines.get("date", 1), "date", when=f"{src.date:%Y-%m-%d %H:%M}",
+                          unchecked=hint)
+
+
+def duplicate_titles(ctx: Context) -> Iterable[Problem]:
+    """Two files with one title on one day: usually the same piece saved twice."""
+    same_day = defaultdict(list)
+    for src in ctx.sources:
+        same_day[(src.title, src.date.date())].append(src)
+    for group in same_day.values():
+        if len(group) > 1:
+            first, *others = sorted(group, key=lambda s: s.rel)
+            for src in others:
+                yield problem(P.DUPLICATE_TITLE, src, src.lines.get("title", 1), "title", other=first.rel)
+
+
+# Cross-article rules: each takes the Context and yields Problems (of checks registered in problems.py).
+RULES: tuple[Callable[[Context], Iterable[Problem]], ...] = (placeholders, unpublished, duplicate_titles)
+
+
+def report_text(result: CheckResult, quiet: bool = False) -> str:
+    lines = [f.format(result.root) for f in result.findings if not quiet or f.severity == "error"]
+    summary = (f"检查{'通过' if result.ok else '未通过'}：{result.articles} 篇文章，"
+               f"{result.count('error')} 个错误，{result.count('warning')} 条警告，{result.count('info')} 条提示")
+    return "\n".join([*lines, summary])
+
+
+def report_json(result: CheckResult) -> str:
+    return json.dumps([f.as_dict(result.root) for f in result.findings], ensure_ascii=False, indent=2)
+
+
+def _rel(path: Path | None, root: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

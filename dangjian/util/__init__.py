@@ -1,0 +1,1 @@
+"""Process mechanics: worker processes, progress, the garbage collector. The only layer with module-level state."""
