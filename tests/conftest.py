@@ -60,6 +60,29 @@ def corpus_site(tmp_path_factory) -> Path:
     return build_site(tmp, content)
 
 
+@pytest.fixture(scope="module")
+def seed_content(tmp_path_factory) -> Path:
+    """The bundled sample (links, images, drafts) plus 120 generated articles."""
+    tmp = tmp_path_factory.mktemp("seed")
+    corpus = make_corpus(tmp / "corpus", 120, seed=7)
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(corpus, content, dirs_exist_ok=True)
+    return content
+
+
+@pytest.fixture
+def site(tmp_path, seed_content):
+    """A working copy: content, site.toml, templates/ and a first (cold) cached build."""
+    shutil.copytree(seed_content, tmp_path / "content")
+    shutil.copy(ROOT / "site.toml", tmp_path / "site.toml")
+    (tmp_path / "templates").mkdir()
+    from worksite import Work
+    work = Work(tmp_path)
+    work.build()
+    return work
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass

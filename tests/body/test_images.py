@@ -211,7 +211,6 @@ def test_camera_formats_we_cannot_clean_are_not_published(tmp_path: Path):
 
 def test_an_unchanged_photo_is_not_read_again(tmp_path: Path):
     """A rebuild trusts a photo's size and mtime (older than two seconds) instead of re-hashing it."""
-    import os
     content, options = _site(tmp_path)
     options = replace(options, cache=False)     # no build-cache shortcut: every build looks at every photo
     photo = content / "news/2025/images/big.jpg"

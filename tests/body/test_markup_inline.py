@@ -1,5 +1,4 @@
 """The inline shortcut in markup.py must never change what Python-Markdown produces."""
-from pathlib import Path
 
 import pytest
 from markdown.inlinepatterns import SimpleTagInlineProcessor

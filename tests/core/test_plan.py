@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from conftest import ROOT, build_site
+from conftest import build_site
 from dangjian.core import plan
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
 from dangjian.cli import main
-from worksite import Work, age, corpus_article, edit, stats, tree  # noqa: F401 - fixtures from worksite
-from worksite import seed_content, site  # noqa: F401
+from worksite import age, corpus_article, edit, stats, tree
 
 
 def test_no_change_rebuild_writes_nothing_and_keeps_mtimes(site):

@@ -14,7 +14,7 @@ from dangjian.build.gather import gather
 from dangjian.core import plan
 from dangjian.core.model import Article, build_site
 from dangjian.incremental.rebuild import Rebuild
-from worksite import age, edit, site, seed_content, tree  # noqa: F401 - fixtures
+from worksite import age, edit, tree
 
 
 def planned(work) -> dict[str, list]:
@@ -70,7 +70,7 @@ def changes_pages(work, pages, change) -> bool:
 
 
 @pytest.mark.parametrize("name", [kind.name for kind in plan.KINDS])
-def test_an_edit_to_what_a_kind_shows_re_renders_it(site, name):  # noqa: F811 - pytest fixture
+def test_an_edit_to_what_a_kind_shows_re_renders_it(site, name):
     by_kind, model = planned(site)
     pages = by_kind[name]
     assert pages, f"the sample site has no {name} page"

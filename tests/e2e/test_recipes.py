@@ -15,7 +15,7 @@ from dangjian.core import content, plan
 from dangjian.core.fields import Field, Text
 from dangjian.core.pages import Crumb, Page
 from dangjian.errors import Check, Severity
-from worksite import age, corpus_article, edit, site, seed_content  # noqa: F401 - fixtures
+from worksite import age, corpus_article, edit
 
 
 def write(path, text: str) -> None:
@@ -40,7 +40,7 @@ PICKS_TEMPLATE = """{% extends "base.html" %}
 """
 
 
-def test_recipe_a_new_page_kind(site, monkeypatch):  # noqa: F811 - pytest fixture
+def test_recipe_a_new_page_kind(site, monkeypatch):
     monkeypatch.setattr(plan, "KINDS", plan.KINDS + (PICKS,))
     write(site.root / "templates" / "picks.html", PICKS_TEMPLATE)
     site.build()
@@ -82,7 +82,7 @@ PHOTOGRAPHER = Field("photographer", "摄影", Text(), ("摄影",), teaser=True,
                      example="photographer: 刘洋", note="摄影者")
 
 
-def test_recipe_a_new_front_matter_field(site, monkeypatch, capsys):  # noqa: F811
+def test_recipe_a_new_front_matter_field(site, monkeypatch, capsys):
     monkeypatch.setattr(content, "FIELDS", content.FIELDS + (PHOTOGRAPHER,))
     item = (ROOT / "dangjian/theme/templates/partials/article_item.html").read_text("utf-8")
     write(site.root / "templates" / "partials" / "article_item.html",
@@ -118,7 +118,7 @@ def exclaimed_title(src, report) -> None:
         report.add(EXCLAIMED, src.path, line, None, "title", title=src.title)
 
 
-def test_recipe_a_new_check(site, monkeypatch, capsys):  # noqa: F811
+def test_recipe_a_new_check(site, monkeypatch, capsys):
     monkeypatch.setattr(problems, "EXCLAIMED", EXCLAIMED, raising=False)
     monkeypatch.setattr(content, "RULES", content.RULES + (exclaimed_title,))
     assert problems.registry()["exclaimed-title"] is EXCLAIMED

@@ -1,7 +1,6 @@
 """incremental/signatures.py: signatures come from the kinds' declarations; what templates read is found."""
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 import jinja2

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from dangjian.cli import main
-from toolsite import article, make_site, run, snapshot, write
+from toolsite import article, make_site, run, snapshot
 
 BROKEN = """\
 ---
