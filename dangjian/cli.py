@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -10,12 +12,15 @@ from pathlib import Path
 from . import __version__
 from . import problems as P
 from .build.pipeline import build
-from .errors import SiteError
+from .errors import ConfigError, ContentError, SiteError
 from .options import Options
 from .util import memory
 from .util.progress import Progress
 
 log = logging.getLogger("dangjian")
+# One colleague's unfinished file must not block an urgent publish: names starting with _ are skipped.
+SKIP_HINT = ("急需发布时：先把出错的文件（或它所在的文件夹）改名为以 _ 开头，如 _草稿.md，"
+             "构建会跳过它，其他文章照常发布；改好后再把名字改回来。")
 COMMANDS = ("build", "check", "serve", "new", "stats", "import")
 
 
@@ -39,11 +44,49 @@ def _speed(parser: argparse.ArgumentParser) -> None:
                         help="不使用构建缓存，完整重新生成（缓存在输出文件夹旁的 .cache/ 中）")
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, speaking Chinese: its headings, and its errors (with the valid choices)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, formatter_class=_Formatter, **kwargs)
+        self._positionals.title, self._optionals.title = "参数", "选项"
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：{_argparse_zh(message)}\n")
+
+
+_ARGPARSE_ZH = [
+    (r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)", "{0} 的值“{1}”无效，可选：{2}"),
+    (r"argument (\S+): invalid int value: '([^']*)'", "{0} 应为整数，不是“{1}”"),
+    (r"argument (\S+): expected one argument", "{0} 后面要写一个值"),
+    (r"the following arguments are required: (.*)", "缺少必填的参数：{0}"),
+    (r"unrecognized arguments: (.*)", "不认识的参数：{0}（用 python build.py 命令 --help 查看可用的参数）"),
+    (r"argument (\S+): not allowed with argument (\S+)", "{0} 和 {1} 不能同时使用"),
+]
+
+
+def _argparse_zh(message: str) -> str:
+    for pattern, chinese in _ARGPARSE_ZH:
+        m = re.fullmatch(pattern, message)
+        if m:
+            return chinese.format(*(g.replace("'", "") for g in m.groups()))
+    return f"命令行参数有误（{message}）"
+
+
+DIMENSIONS = {"来源": "source", "作者": "author", "栏目": "category", "月份": "month"}
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="build.py", description="医院党建工作栏目的静态网站生成器。不带子命令时等同于 build。")
     parser.add_argument("--version", action="version", version=f"dangjian {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}")
+    sub = parser.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}", parser_class=_Parser)
     p_build = sub.add_parser("build", help="生成网站（默认）")
     _common(p_build)
     p_build.add_argument("--out", type=Path, default=Path("site"), help="输出文件夹（默认 site）")
@@ -71,7 +114,8 @@ def make_parser() -> argparse.ArgumentParser:
     p_new.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
     p_stats = sub.add_parser("stats", help="统计已发布文章的篇数（按来源、作者、栏目、月份）")
     _common(p_stats)
-    p_stats.add_argument("--by", choices=("source", "author", "category", "month"), help="只按这一项统计（默认全部）")
+    p_stats.add_argument("--by", choices=("source", "author", "category", "month"), type=lambda v: DIMENSIONS.get(v, v),
+                         help="只按这一项统计：source（来源）、author（作者）、category（栏目）或 month（月份）；默认全部")
     p_stats.add_argument("--year", type=int, help="只统计这一年，如 2024")
     p_stats.add_argument("--csv", type=Path, help="同时保存为 CSV 文件（Excel 可直接打开）")
     p_import = sub.add_parser("import", help="把旧网站保存下来的网页（.txt/.html 或文件夹）转换成文章")
@@ -91,14 +135,15 @@ def make_parser() -> argparse.ArgumentParser:
 def _import(args, options: Options) -> int:
     """`import`: legacy pages → articles, one report per input."""
     from .config import load_config
-    from .core.content import category_list
+    from .core.content import category_list, resolve_category
     from .errors import ConfigError
     from .tools.importer import format_report, import_pages
     config = load_config(args.config)
-    if config.category(args.category) is None:
+    category = resolve_category(args.category.strip(), config)
+    if category is None:
         raise ConfigError([P.UNKNOWN_CATEGORY.problem(None, None, value=args.category, choices=category_list(config))])
-    out = args.out or args.content / args.category
-    reports = import_pages(args.sources, args.category, out, simplified=args.simplified, year=args.year)
+    out = args.out or args.content / category
+    reports = import_pages(args.sources, category, out, simplified=args.simplified, year=args.year)
     if not reports:
         print("没有找到可导入的网页（.txt、.htm、.html）。", file=sys.stderr)
         return 1
@@ -128,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         memory.allow_pausing()           # an incremental build may leave the collector off: we exit next
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:              # `build.py stats | head`: the reader has gone, not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     finally:
         if as_program:
             memory.leave_garbage_to_exit()
@@ -161,10 +209,17 @@ def _main(argv: list[str]) -> int:
             what = "检查未通过" if args.command == "check" else "构建失败"
             tail = "" if args.command == "check" else "，已有的网站未改动"
             print(f"{what}：{count} 个错误{tail}。" if count > 1 else f"{what}{tail}。", file=sys.stderr)
+            if isinstance(exc, ContentError) and not isinstance(exc, ConfigError) and args.command == "build":
+                print(SKIP_HINT, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断，已有的网站未改动。", file=sys.stderr)
         return 130
+    except OSError as exc:               # a full disk, a folder without permission: said, not a traceback
+        where = f"：{exc.filename}" if exc.filename else ""
+        print(f"无法读写文件{where}（{exc.strerror or exc}）— 检查磁盘空间和文件夹权限；已有的网站未改动。",
+              file=sys.stderr)
+        return 1
     if not args.quiet:
         print(f"构建完成：{result.articles} 篇文章，{result.pages} 个页面，用时 {result.seconds:.2f} 秒"
               f"（写入 {result.written} 个文件，{result.unchanged} 个未变"

@@ -64,6 +64,9 @@ class SiteConfig:
     related: int = doc("文章页“相关文章”的数量", 5)
     iframe_hosts: tuple[str, ...] = doc("正文中允许嵌入 iframe 的域名（默认不允许任何 iframe）", (), items="域名",
                                         example='iframe_hosts = ["v.qq.com"]', normalise=str.lower)
+    public_folders: tuple[str, ...] = doc("content/ 里整个发布的文件夹（其中的文件不需要文章链接也会发布），"
+                                          "如 [\"downloads\"]；其他文件只有被文章链接时才发布", (),
+                                          items="文件夹", example='public_folders = ["downloads"]')
     home: HomeConfig = doc("首页设置", default_factory=HomeConfig)
     stats: StatsConfig = doc("发布统计页面设置", default_factory=StatsConfig)
     categories: tuple[CategoryConfig, ...] = doc("栏目列表", ())

@@ -78,7 +78,9 @@ class Problem:
         if self.hint:
             text += f" — {self.hint}"
         if self.source_line is not None and self.path is not None:
-            text += f'\n  File "{_display_path(self.path, root)}", line {self.line}\n    {self.source_line.strip()}'
+            shown = self.source_line.strip()
+            shown = shown if len(shown) <= 200 else shown[:200] + "……"     # a pasted megabyte line stays readable
+            text += f'\n  File "{_display_path(self.path, root)}", line {self.line}\n    {shown}'
         return text
 
 

@@ -20,8 +20,11 @@ EMPTY_FILE = Check("empty-file", ERROR, "文件是空的",
 NO_FRONT_MATTER = Check("no-front-matter", ERROR, "缺少 front matter",
                         "文件第一行必须是 ---，接着写 title: 和 date: 等字段，再用一行 --- 结束")
 UNCLOSED_FRONT_MATTER = Check("unclosed-front-matter", ERROR, "front matter 没有结束", "在字段后面加一行 ---，再写正文")
-YAML_SYNTAX = Check("yaml-syntax", ERROR, "YAML 格式错误：{problem}",
-                    "检查这一行的冒号、引号和缩进；标题里有冒号时请用英文双引号把整个标题括起来")
+YAML_SYNTAX = Check("yaml-syntax", ERROR, "YAML 格式错误：{problem}", "{hint}")
+YAML_TOO_DEEP = Check("yaml-too-deep", ERROR, "front matter 嵌套太深，无法读取",
+                      "字段的值只需要一行文字或一个简单列表，如 tags: [义诊, 志愿服务]")
+CUT_AT_HASH = Check("cut-at-hash", WARNING, "“{key}”一行里 # 后面的文字被当作注释忽略了：实际只读到“{kept}”",
+                    "如果 # 是内容的一部分，请把整个值用英文双引号括起来，如 {key}: \"{full}\"")
 NOT_A_MAPPING = Check("not-a-mapping", ERROR, "front matter 应为“字段: 值”的形式", "例如 title: 我院召开党建工作会议")
 DUPLICATE_KEY = Check("duplicate-key", ERROR, "字段重复：“{key}”", "删除其中一行（另一处在第 {other} 行）")
 DUPLICATE_FIELD = Check("duplicate-field", ERROR, "字段重复：“{key}” 与第 {other} 行表示同一个字段", "删除其中一行")
@@ -35,12 +38,22 @@ NO_CATEGORY = Check("no-category", ERROR, "没有指定栏目",
 UNKNOWN_FOLDER = Check("unknown-folder", ERROR, "未知栏目：“{value}”（来自文件夹名）",
                        "可用栏目：{choices}；请把文件移到对应文件夹或写明 category")
 UNKNOWN_CATEGORY = Check("unknown-category", ERROR, "未知栏目：“{value}”", "可用栏目：{choices}")
+CATEGORY_FOLDER = Check("category-folder", WARNING, "栏目不一致：文件在 {folder} 文件夹里，category 却写的是 {value}；以 category 为准",
+                        "把文件移到 content/{value}/ 下，或删掉 category 这一行（以文件夹为准）")
+BODY_TOO_DEEP = Check("body-too-deep", ERROR, "正文的引用或列表嵌套太深，无法排版",
+                      "检查正文开头是否有成串的 > 或 * 号；引用和列表最多套几层")
 NO_CONTENT_FOLDER = Check("no-content-folder", ERROR, "找不到内容文件夹", "请创建 content/ 文件夹或用 --content 指定")
 
 # Addresses (core/urls.py) --------------------------------------------------------------------
 DUPLICATE_URL = Check("duplicate-url", ERROR, "两篇文章的网址相同：/{url}（另一篇：{other}）",
                       "为其中一篇设置不同的 slug，例如 slug: {slug}-2")
-INVALID_SLUG = Check("invalid-slug", ERROR, "slug 无效：“{slug}”", "只能用小写字母、数字和连字符，例如 slug: {suggestion}")
+INVALID_SLUG = Check("invalid-slug", ERROR, "slug 无效：“{slug}”",
+                     "只能用小写字母、数字和连字符，最多 100 个字符，例如 slug: {suggestion}")
+INVALID_ALIAS = Check("invalid-alias", ERROR, "旧网址无效：“{value}”", "写成本站的网址，如 /djgz/news/2024/old-name/")
+ALIAS_TAKEN = Check("alias-taken", ERROR, "旧网址 /{url} 已经是另一篇文章的网址（{other}）",
+                    "删掉这个旧网址，或给那篇文章换一个 slug")
+URL_GONE = Check("url-gone", WARNING, "上次发布的网址 /{url} 这次没有了{why}，读者和搜索引擎再打开它会看到“页面未找到”",
+                 "{fix}")
 NO_SLUG = Check("no-slug", ERROR, "无法从文件名生成网址", "请加一行 slug: 英文或拼音网址名")
 
 # What a body links to (body/links.py) and the photos beside it (body/images.py) ------------------
@@ -51,6 +64,11 @@ MISSING_IMAGE = Check("missing-image", SERIOUS, "图片不存在：{target}",
                       "检查文件名（区分大小写）和相对路径；文件应放在文章旁边")
 MISSING_FILE = Check("missing-file", SERIOUS, "链接的文件不存在：{target}",
                      "检查文件名（区分大小写）和相对路径；文件应放在文章旁边")
+COMPUTER_PATH = Check("computer-path", SERIOUS, "{what}地址是电脑上的位置，读者打不开：{target}",
+                      "把它复制到文章旁边的 {where} 文件夹，再写成 {where}/{name}")
+BACKSLASH_PATH = Check("backslash-path", SERIOUS, "路径里用了反斜杠“\\”：{target}", "网址只能用斜杠 /，请改成 {fixed}")
+OUTSIDE_CONTENT = Check("outside-content", SERIOUS, "链接指向 content 文件夹之外：{target}",
+                        "网站只发布 content/ 里的文件：把文件放到文章旁边，再用相对路径链接")
 MISSING_ALT = Check("missing-alt", WARNING, "图片缺少替代文字（alt）：{src}",
                     "在方括号里写上图片内容，例如 ![党员志愿者在门诊服务](images/a.jpg)")
 MISSING_COVER = Check("missing-cover", SERIOUS, "封面图片不存在：{cover}", "检查 cover 的文件名和路径（相对于文章文件）")
@@ -65,6 +83,15 @@ DRAFT = Check("draft", INFO, "草稿（draft: true），正式生成时不会发
 FUTURE = Check("future", INFO, "发布时间 {when} 在未来，到那时重新生成网站才会发布", "{unchecked}")
 DUPLICATE_TITLE = Check("duplicate-title", WARNING, "与 {other} 标题相同，且是同一天发布",
                         "如果是重复的文件，请删除其中一篇；否则请改一下标题")
+
+PINNED_HIDDEN = Check("pinned-hidden", WARNING, "置顶文章有 {count} 篇，首页只显示最新的 {limit} 篇：这篇不会出现在首页的置顶区",
+                      "取消较早文章的置顶（pinned: false），或把 site.toml 里 [home] 的 pinned 调大")
+SAVED_AS_TXT = Check("saved-as-txt", WARNING, "这个文件看起来是文章，但扩展名是 .md.txt，不会发布",
+                     "把文件改名为 {name}（Windows 记事本保存时选“所有文件”，或在资源管理器里显示扩展名后改名）")
+SYMLINK = Check("symlink", WARNING, "这是一个快捷方式（符号链接），不会读取也不会发布", "把真正的文件复制到这里")
+JUNK_FILE = Check("junk-file", WARNING, "编辑软件留下的临时或备份文件，不会发布", "可以删除它")
+NOT_PUBLISHED = Check("not-published", INFO, "没有文章链接这个文件，不会发布",
+                      "要发布就在文章里链接它（或放进 site.toml 里 public_folders 写的文件夹）；不需要就删除")
 
 # site.toml (config.py) ----------------------------------------------------------------------
 CONFIG_MISSING = Check("config-missing", ERROR, "找不到配置文件", "请在网站根目录放一个 site.toml，或用 --config 指定")

@@ -9,15 +9,19 @@ from ..core.urls import Urls
 from ..options import THEME, Options
 
 
-def copies(options: Options, urls: Urls, assets: list[str], images: dict[str, img.Source],
+def copies(options: Options, urls: Urls, published: set[str], images: dict[str, img.Source],
            image_cache: img.ImageCache) -> dict[str, Path]:
-    """Output path → file copied there: attachments, resized photos (never the originals), theme files."""
+    """Output path → file copied there: the attachments and photos published (`published`: what an
+    article links, what a public folder holds), photos only as resized copies (never the originals),
+    and theme files."""
     found = {}
-    for rel in assets:
+    for rel in sorted(published):
         # Originals of photos are never published, nor camera formats we cannot strip of GPS data.
         if not img.is_image(rel) and not img.is_withheld(rel):
             found[urls.asset(rel) or rel] = options.content / rel
     for rel, source in images.items():
+        if rel not in published:
+            continue
         for width in source.widths:
             for fmt in img.FORMATS:
                 found[urls.image_variant(rel, width, fmt) or rel] = image_cache.variant_path(source, width, fmt)

@@ -18,9 +18,9 @@ from ..body import images as img
 from ..body import links
 from ..body.images import ImageCache, inspect_all
 from ..config import SiteConfig, load_config
-from ..core.content import Source, find, load_file, table_key
+from ..core.content import Source, find, is_junk, load_file, table_key
 from ..core.model import Body, Picture
-from ..core.urls import Urls
+from ..core.urls import Urls, page_dir
 from ..errors import Report
 from ..incremental.rebuild import Rebuild
 from ..options import Options
@@ -47,6 +47,7 @@ class Gathered:
     messages: list[tuple[int, str]] = field(default_factory=list)   # logged, and replayed by the no-change shortcut
     next_publish: float = float("inf")   # when the next scheduled article is due (a timestamp)
     digests: dict[str, str] = field(default_factory=dict)          # article rel → its file's digest
+    published_files: set[str] = field(default_factory=set)         # files below content/ that go online
 
 
 def gather(options: Options, rebuild: Rebuild, progress: Progress | None = None) -> Gathered:
@@ -72,21 +73,25 @@ def collect(options: Options, rebuild: Rebuild, progress: Progress | None = None
     sources = _sources(options, config, files, rebuild, progress, report)
     published, drafts, future, messages, next_publish = _select(sources, options, config)
     urls = Urls(config, published, report, rebuild.slugger)
+    _addresses_gone(options, rebuild.vanished(urls), sources, urls, report)
     assets = [rel for rel, _ in asset_stats]
     image_cache = ImageCache(options.image_cache)
     images = inspect_all(options.content, asset_stats, image_cache, report)
-    bodies = _bodies(options, config, published, urls, set(assets), images, rebuild, progress, report)
+    bodies, lookups = _bodies(options, config, published, urls, set(assets), images, rebuild, progress, report)
     covers = {}
     for src in published:
         cover = images.get(links.target(src, src.cover)) if src.cover else None
         if cover is not None:
+            small = cover.widths[0]
             covers[src.rel] = Picture(urls.image_variant(cover.rel, cover.share_width, img.FORMATS[-1]),
-                                      cover.share_width, cover.height_at(cover.share_width))
+                                      cover.share_width, cover.height_at(cover.share_width),
+                                      urls.image_variant(cover.rel, small, img.FORMATS[-1]),
+                                      urls.image_variant(cover.rel, small, img.FORMATS[0]), small, cover.height_at(small))
         if src.body:        # the Markdown text is done with: free it before rendering (memory at 100k)
             object.__setattr__(src, "body", "")
     return Gathered(config, [s for s in published if s.rel in bodies], bodies, urls, assets, report, drafts, future,
                     sources, images, covers, image_cache, messages, next_publish,
-                    {s.rel: s.digest for s in published})
+                    {s.rel: s.digest for s in published}, published_files(options, config, assets, lookups))
 
 
 def _conditions(*values) -> str:
@@ -127,6 +132,19 @@ def _sources(options: Options, config: SiteConfig, files: list, rebuild: Rebuild
     return sources
 
 
+def _addresses_gone(options: Options, gone: list, sources: list[Source], urls: Urls, report: Report) -> None:
+    """Say so when an address the last build published has no page now, and how to keep it."""
+    for rel, path, digest in gone:
+        url, slug = page_dir(path), path.rsplit("/", 2)[-2]
+        moved = next((s for s in sources if s.rel != rel and s.digest == digest), None)
+        if moved is not None and moved.rel in urls.articles:
+            report.add(P.URL_GONE, moved.path, moved.lines.get("slug", 1), url=url, why=f"（{rel} 改名为 {moved.rel}）",
+                       fix=f"在这篇文章开头加一行 slug: {slug} 保持原网址；或加 aliases: [/{url}] 让旧网址转到新网址")
+        else:
+            report.add(P.URL_GONE, options.content / rel, None, url=url, why=f"（{rel} 已删除、改名或不再发布）",
+                       fix=f"有意删除可以不管；文章换了文件名或栏目的，在新文件开头加 aliases: [/{url}]")
+
+
 def _select(sources: list[Source], options: Options, config: SiteConfig):
     """The articles to publish now; drafts and future ones are counted (and the next one due noted)."""
     now = options.now or datetime.now(config.tz)
@@ -145,16 +163,18 @@ def _select(sources: list[Source], options: Options, config: SiteConfig):
 
 
 def _bodies(options: Options, config: SiteConfig, published: list[Source], urls: Urls, assets: set[str],
-            images: dict, rebuild: Rebuild, progress: Progress, report: Report) -> dict[str, Body]:
-    """Every published article's body as safe HTML; the last build's where nothing it used changed."""
+            images: dict, rebuild: Rebuild, progress: Progress, report: Report) -> tuple[dict[str, Body], list]:
+    """Every published article's body as safe HTML (the last build's where nothing it used changed),
+    and every lookup the bodies made (what they link)."""
     conditions = _conditions(config.summary_length, config.iframe_hosts)
-    bodies, problems_of, convert = {}, {}, []
+    bodies, problems_of, convert, lookups = {}, {}, [], []
     for i, src in enumerate(published):
         if src.rel not in urls.articles:
             continue
         known = rebuild.known_body(src, conditions, urls, assets, images)
         if known is not None:
-            bodies[src.rel], problems_of[src.rel] = known
+            bodies[src.rel], problems_of[src.rel], deps = known
+            lookups.extend(deps)
             continue
         if not src.body and src.digest:      # a cached Source keeps no text: read the file again
             fresh = load_file(src.path, options.content, config, Report())
@@ -165,10 +185,19 @@ def _bodies(options: Options, config: SiteConfig, published: list[Source], urls:
     progress.phase("转换正文", len(convert))
     for src, (body, problems, deps) in zip(convert, parallel.run(converter, convert, options.jobs, progress)):
         bodies[src.rel], problems_of[src.rel] = body, problems
+        lookups.extend(deps)
         rebuild.keep_body(src, conditions, body, problems, deps)
     for src in published:
         report.problems.extend(problems_of.get(src.rel, ()))
-    return bodies
+    return bodies, lookups
+
+
+def published_files(options: Options, config: SiteConfig, assets: list[str], lookups: list) -> set[str]:
+    """The files below content/ that are published: those a published article links (body or cover),
+    and those in the site's public folders; never editors' junk."""
+    linked = {target for kind, target, value in lookups if kind in ("asset", "image") and value}
+    public = tuple(folder.strip("/") + "/" for folder in config.public_folders)
+    return {rel for rel in assets if (rel in linked or rel.startswith(public)) and not is_junk(rel)}
 
 
 class _Converter:
@@ -185,7 +214,12 @@ class _Converter:
         local = Report(root=Path.cwd())
         deps: list[tuple] = [("self", src.rel, self.urls.articles[src.rel])]
         rewrite = links.rewriter(src, self.urls, self.assets, local, self.images, self.content, deps)
-        rendered = self.markup.convert(src.body, src.summary, rewrite, links.image_resolver(src, self.urls, self.images, deps))
+        try:
+            rendered = self.markup.convert(src.body, src.summary, rewrite,
+                                           links.image_resolver(src, self.urls, self.images, deps))
+        except RecursionError:          # quotes or lists nested hundreds deep: Python-Markdown recurses per level
+            local.add(P.BODY_TOO_DEEP, src.path, src.body_line)
+            return Body("", "", 1, 0), local.problems, tuple(deps)
         links.report_missing_alt(src, rendered.missing_alt, local)
         links.check_cover(src, self.assets, local, deps)
         return rendered.body, local.problems, tuple(deps)

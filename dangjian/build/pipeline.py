@@ -154,7 +154,7 @@ class Build:
         writer = IncrementalWriter(options.out, self.rebuild.journal) if incremental else Writer(options.out)
         for page in self.pages_planned:
             writer.reserve(page.path, page.title)
-        self.copies = copies(options, gathered.urls, gathered.assets, gathered.images, gathered.image_cache)
+        self.copies = copies(options, gathered.urls, gathered.published_files, gathered.images, gathered.image_cache)
         for path, src in self.copies.items():
             writer.reserve(path, str(src))
         writer.reserve(MARKER, "marker")

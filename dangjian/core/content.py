@@ -17,17 +17,18 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 import frontmatter
-import yaml
 
 from .. import problems as P
 from ..config import SiteConfig
 from ..errors import Report
-from .fields import (CategoryName, Context, Field, Flag, Invalid, Names, Text, Title, When, category_list,
+from . import yamltext
+from .fields import (Addresses, CategoryName, Context, Field, Flag, Invalid, Names, Text, Title, When, category_list,
                      parse_date, resolve_category, split_names)
 
 __all__ = ["FIELDS", "RULES", "Field", "Source", "attributes", "category_list", "field_table", "find",
@@ -42,7 +43,7 @@ FIELDS: tuple[Field, ...] = (
     Field("date", "日期", When(with_time=True), ("日期", "发布时间", "发布日期"), required=True,
           attrs=("date", "has_time"), teaser=True, help="发布日期，可以带时间", example="date: 2025-02-20 09:30",
           placeholder="2024-05-12", note="可以加上时间，如 {date} 09:30"),
-    Field("source", "来源", Text(), ("来源",), teaser=True, help="发稿部门", example="source: 党委宣传部",
+    Field("source", "来源", Text(name=True), ("来源",), teaser=True, help="发稿部门", example="source: 党委宣传部",
           note="来源：发稿部门，如 党委宣传部"),
     Field("author", "作者", Names("姓名或姓名列表", "author: 王芳 或 author: [王芳, 李明]"), ("作者", "authors"),
           attrs=("authors",), teaser=True, help="作者；多人用方括号列出", example="author: [王芳, 李明]",
@@ -50,7 +51,8 @@ FIELDS: tuple[Field, ...] = (
     Field("editor", "责任编辑", Text(names=True), ("责任编辑",), help="责任编辑", example="editor: 赵敏",
           note="责任编辑"),
     Field("category", "栏目", CategoryName(), ("栏目",), teaser=True,
-          help="栏目英文名或中文名；不写时自动取文章所在的栏目文件夹", example="category: integrity"),
+          help="栏目英文名或中文名；不写时取文章所在的栏目文件夹（一般不写，移动文件就是换栏目）",
+          example="category: integrity", in_new=False),
     Field("tags", "标签", Names("列表或用逗号分隔的文字", "tags: [义诊, 志愿服务]"), ("标签",), teaser=True,
           help="标签，用方括号列出，或用逗号、顿号分隔", example="tags: [廉政教育, 医德医风]",
           note="标签，如 [主题党日, 志愿服务]"),
@@ -66,6 +68,9 @@ FIELDS: tuple[Field, ...] = (
           note="true 表示草稿，暂不发布"),
     Field("updated", "更新时间", When(with_time=False), ("更新时间",), teaser=True, help="文章修改后的更新时间",
           example="updated: 2025-01-20 10:00", in_new=False),
+    Field("aliases", "旧网址", Addresses(), ("旧网址",),
+          help="文章以前的网址（改了文件名或栏目后）：读者打开旧网址会自动转到这里", example="aliases: [/djgz/news/2024/old-name/]",
+          in_new=False),
 )
 
 # Per-file rules: each `rule(source, report)` runs on every valid article (body included) after
@@ -136,7 +141,7 @@ def attributes(fields: tuple[Field, ...]) -> tuple[str, ...]:
 
 def find(content: Path) -> tuple[list[tuple[str, os.stat_result]], list[tuple[str, os.stat_result]]]:
     """Article files and other files below content/ with their stat, in sorted path order
-    (as Path objects sort, part by part); hidden names (. and _) skipped."""
+    (as Path objects sort, part by part); hidden names (. and _) and symbolic links skipped."""
     articles, assets = [], []
     if not content.is_dir():
         return articles, assets
@@ -148,7 +153,9 @@ def find(content: Path) -> tuple[list[tuple[str, os.stat_result]], list[tuple[st
                 if entry.name.startswith((".", "_")):
                     continue
                 rel = prefix + entry.name
-                if entry.is_dir() and not entry.is_symlink():     # as Path.rglob does
+                if entry.is_symlink():      # may point anywhere on the machine: never read (check names it)
+                    continue
+                if entry.is_dir():
                     stack.append((rel + "/", entry.path))
                 elif entry.is_file():
                     if entry.name.endswith(".md"):
@@ -160,29 +167,25 @@ def find(content: Path) -> tuple[list[tuple[str, os.stat_result]], list[tuple[st
     return articles, assets
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")       # invisible, and invalid in HTML and YAML
+
+# What editors' programs leave beside their files: never published (check names them).
+JUNK = re.compile(r"(^|/)(~\$[^/]*|[^/]*\.(bak|tmp|swp|md\.txt|md~)|[^/]*~|thumbs\.db|desktop\.ini|\.ds_store|"
+                  r"\.~lock\.[^/]*#)$", re.I)
+
+
+def is_junk(rel: str) -> bool:
+    return JUNK.search(rel) is not None
+
+
 # Parsing -----------------------------------------------------------------------------------------
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so we parse and report them ourselves."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-# libyaml parses front matter ~10x faster; the pure-Python loader stays the
-# reference for error messages (they are translated from its English wording).
-_FastLoader = type("_FastLoader", (yaml.CSafeLoader,), {
-    "yaml_implicit_resolvers": _Loader.yaml_implicit_resolvers}) if getattr(yaml, "__with_libyaml__", False) else None
-
-
 def load_file(path: Path, content_dir: Path, config: SiteConfig, report: Report) -> Source | None:
     """Parse and validate one article; None (with the problems in `report`) when it cannot be published."""
     raw = path.read_bytes()
     text = _decode(path, raw, report)
     if text is None:
         return None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         report.add(P.EMPTY_FILE, path, 1)
         return None
@@ -194,11 +197,12 @@ def load_file(path: Path, content_dir: Path, config: SiteConfig, report: Report)
     if len(marks) < 2:
         report.add(P.UNCLOSED_FRONT_MATTER, path, 1, lines[0])
         return None
-    data, key_lines = _parse_yaml(path, text[marks[0].end():marks[1].start()], lines, report)
-    if data is None:
+    parsed = yamltext.parse(path, text[marks[0].end():marks[1].start()], lines, set(field_names(FIELDS)), report)
+    if parsed is None:
         return None
     errors_before = len(report.errors)
-    values, line_of = _known_keys(path, data, key_lines, lines, report)
+    values, line_of = _known_keys(path, parsed.data, parsed.lines, lines, report)
+    _report_cut_values(path, parsed.cut, lines, parsed.lines, report)
     rel = path.relative_to(content_dir).as_posix()
     fields = _validate(Context(path, rel, config), values, line_of, lines, report)
     if len(report.errors) > errors_before:
@@ -228,64 +232,21 @@ def _decode(path: Path, raw: bytes, report: Report) -> str | None:
         return None
 
 
-def _parse_yaml(path, fm_text, lines, report) -> tuple[dict | None, dict[str, int]]:
-    if _FastLoader is not None:
-        fast = _FastLoader(fm_text)
-        try:
-            node = fast.get_single_node()
-            data = {} if node is None else fast.construct_document(node)
-        except yaml.YAMLError:
-            node = None     # report it with the reference loader below
-        else:
-            return _keys(path, node, data, lines, report)
-        finally:
-            fast.dispose()
-    loader = _Loader(fm_text)
-    try:
-        node = loader.get_single_node()
-        data = {} if node is None else loader.construct_document(node)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 2
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        report.add(P.YAML_SYNTAX, path, line, lines[line - 1] if line <= len(lines) else None,
-                   problem=_yaml_problem_zh(problem))
-        return None, {}
-    finally:
-        loader.dispose()
-    return _keys(path, node, data, lines, report)
-
-
-def _keys(path, node, data, lines, report) -> tuple[dict | None, dict[str, int]]:
-    if not isinstance(data, dict):
-        report.add(P.NOT_A_MAPPING, path, 2, lines[1] if len(lines) > 1 else None)
-        return None, {}
-    key_lines: dict[str, int] = {}
-    for key_node, _ in node.value:
-        key = str(key_node.value)
-        line = key_node.start_mark.line + 1
-        if key in key_lines:
-            report.add(P.DUPLICATE_KEY, path, line, lines[line - 1], key=key, other=key_lines[key])
-        key_lines[key] = line
-    return data, key_lines
-
-
-def _yaml_problem_zh(problem: str) -> str:
-    known = {
-        "mapping values are not allowed here": "这里不能出现冒号（值里有冒号时请加引号），或上一行缺少冒号",
-        "could not find expected ':'": "缺少冒号",
-        "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请用空格",
-        "found unexpected end of stream": "引号没有闭合",
-        "found undefined alias": "未定义的别名",
-        "expected <block end>, but found '<block mapping start>'": "缩进不一致",
-    }
-    return known.get(problem, problem)
-
-
 # Validation --------------------------------------------------------------------------------------
 def field_names(fields: tuple[Field, ...]) -> dict[str, str]:
     """Every name a field may be written under (its key and its aliases) → its key."""
     return {**{a: row.key for row in fields for a in row.aliases}, **{row.key: row.key for row in fields}}
+
+
+def _report_cut_values(path, cut: dict[str, tuple[str, str]], lines, key_lines, report) -> None:
+    """A value YAML cut at ` #`: always worth a word in a title; elsewhere when the `#` starts a word
+    (`#3`), not a comment the editor wrote (`# 来源：…`, as `new` writes them)."""
+    names = field_names(FIELDS)
+    for key, (kept, comment) in cut.items():
+        if names.get(key) == "title" or not comment[1:2].isspace():
+            line = key_lines[key]
+            report.add(P.CUT_AT_HASH, path, line, lines[line - 1], field=names.get(key, key), key=key, kept=kept,
+                       full=f"{kept} {comment}")
 
 
 def _known_keys(path, data, key_lines, lines, report) -> tuple[dict[str, Any], dict[str, int]]:
@@ -325,6 +286,10 @@ def _validate(ctx: Context, values: dict[str, Any], line_of: dict[str, int], lin
                 source = lines[line - 1] if row.key in line_of else None
             report.add(bad.check, ctx.path, line, source, field=row.key, **bad.values)
             value = None
+        for check, notes in ctx.notes:
+            line = line_of.get(row.key, 1)
+            report.add(check, ctx.path, line, lines[line - 1] if row.key in line_of else None, row.key, **notes)
+        ctx.notes.clear()
         names = row.names
         if len(names) == 1:
             out[names[0]] = value

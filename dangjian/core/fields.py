@@ -6,8 +6,11 @@ values, and content.py reports it at the right line.
 """
 from __future__ import annotations
 
+import posixpath
 import re
-from dataclasses import dataclass
+import reprlib
+import unicodedata
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,12 @@ _DATE_RE = re.compile(
     r"(?:(?:\s+|T)(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2}))?)?\s*$")
 _SPLIT_RE = re.compile(r"\s*[、，,；;]\s*")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")       # YAML escapes (\x00, \u0007) can still make them
+
+
+def plain(text: str) -> str:
+    """Text without control characters (invisible, and invalid in HTML)."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 class Invalid(Exception):
@@ -34,11 +43,13 @@ class Invalid(Exception):
 
 @dataclass(frozen=True)
 class Context:
-    """What a field type may consult: the file, where it sits, and the site's settings."""
+    """What a field type may consult: the file, where it sits, and the site's settings; `notes`
+    collects what a type accepts but warns about (a check and its values)."""
 
     path: Path
     rel: str
     config: SiteConfig
+    notes: list = field(default_factory=list)
 
 
 class FieldType:
@@ -63,18 +74,19 @@ class FieldType:
 
 
 class Text(FieldType):
-    """One line of text (numbers are taken as text); `names`: a YAML list of names is joined with 、."""
+    """One line of text (numbers are taken as text). `name`: a person's or an office's name, written
+    the way editors paste it (see clean_name); `names`: also a YAML list of names, joined with 、."""
 
-    def __init__(self, names: bool = False):
-        self.names = names
+    def __init__(self, name: bool = False, names: bool = False):
+        self.name, self.names = name or names, names
 
     def parse(self, value, row, ctx):
         if value is None:
             return ""
         if self.names and isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return "、".join(v.strip() for v in value)
+            return "、".join(filter(None, map(clean_name, value)))
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value).strip()
+            return clean_name(str(value)) if self.name else plain(str(value)).strip()
         raise self.wrong(row, ctx)
 
 
@@ -86,7 +98,7 @@ class Title(FieldType):
             value = str(value)
         if not isinstance(value, str):
             raise Invalid(P.WRONG_TYPE, what=f"{row.key} 应为一行文字", example="例如 title: 我院召开党建工作会议")
-        return " ".join(value.split())
+        return " ".join(plain(value).split())
 
 
 class Names(FieldType):
@@ -126,8 +138,46 @@ class When(FieldType):
             return (None, False) if self.with_time else None
         parsed = parse_date(value, ctx.config)
         if parsed is None:
-            raise Invalid(P.INVALID_DATE, value=value)
+            raise Invalid(P.INVALID_DATE, value=shown(value))
         return parsed if self.with_time else parsed[0]
+
+
+class Addresses(FieldType):
+    """Earlier addresses of the article (`/djgz/news/2024/old/` or `news/2024/old/`), as output paths."""
+
+    expects, example, empty = "网址或网址列表", "{key}: [/news/2024/old-name/]", "[]"
+
+    def parse(self, value, row, ctx):
+        if value is None or value == "":
+            return ()
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) for v in items):
+            raise self.wrong(row, ctx)
+        out = []
+        for item in items:
+            path = _address_path(item.strip(), ctx.config.base_path)
+            if path is None:
+                raise Invalid(P.INVALID_ALIAS, value=item)
+            out.append(path)
+        return tuple(dict.fromkeys(out))
+
+
+def _address_path(address: str, base_path: str) -> str | None:
+    """An address below the site as its output path: /djgz/news/a/ → news/a/index.html."""
+    if _CONTROL.search(address):
+        return None
+    address = re.sub(r"^[a-z]+://[^/]+", "", address.split("#")[0].split("?")[0])
+    if address.startswith(base_path):
+        address = address[len(base_path):]
+    address = address.lstrip("/")
+    if not address or "\\" in address:
+        return None
+    path = address if address.endswith(".html") else address.rstrip("/") + "/index.html"
+    norm = posixpath.normpath(path)
+    if norm != path or norm.startswith(("../", "/")) or ":" in norm.split("/")[0] \
+            or any(len(part.encode()) > 200 for part in norm.split("/")):
+        return None
+    return path
 
 
 class CategoryName(FieldType):
@@ -141,6 +191,9 @@ class CategoryName(FieldType):
         found = resolve_category(value.strip(), ctx.config)
         if found is None:
             raise Invalid(P.UNKNOWN_CATEGORY, value=value, choices=category_list(ctx.config))
+        folder = ctx.rel.split("/")[0] if "/" in ctx.rel else ""
+        if folder != found and ctx.config.category(folder) is not None:
+            ctx.notes.append((P.CATEGORY_FOLDER, {"folder": folder, "value": found}))
         return found
 
     def absent(self, row, ctx):
@@ -198,26 +251,68 @@ def parse_date(value: Any, config: SiteConfig) -> tuple[datetime, bool] | None:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)), True
 
 
+_WRAPPERS = {"【": "】", "[": "]", "〔": "〕", "〖": "〗", "「": "」", "『": "』", "‘": "’", "“": "”", "'": "'", '"': '"'}
+_QUOTES = "‘’“”'\"「」『』"
+_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+_BRACKET_BREAK = re.compile(r"[】\]〕〗」』]\s*[【\[〔〖「『]")
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 60, 60
+
+
+def shown(value) -> str:
+    """A value as a message shows it: short, whatever it is (a YAML alias bomb is a few nested lists
+    shared a billion times over: printing it whole would never end)."""
+    if isinstance(value, str):
+        return value if len(value) <= 80 else value[:80] + "……"
+    return str(value) if isinstance(value, (int, float, bool, type(None))) else _REPR.repr(value)
+
+
+def unwrap(text: str) -> str:
+    """Without the brackets or quotes wrapped round the whole of it: 【党建，支部】 → 党建，支部."""
+    text = text.strip()
+    while len(text) >= 2 and _WRAPPERS.get(text[0]) == text[-1]:
+        text = text[1:-1].strip()
+    return text
+
+
+def clean_name(text: str) -> str:
+    """A name as editors paste it, made one spelling: full-width forms folded (NFKC), quotes round it
+    dropped, no space between Chinese characters (王　芳 and 党委 宣传部 are one name each)."""
+    text = unwrap(unicodedata.normalize("NFKC", plain(text))).strip(_QUOTES).strip()
+    return " ".join(_BETWEEN_HAN.sub("", text).split())
+
+
 def split_names(value) -> tuple[str, ...] | None:
-    """A name list from a YAML list or a string separated by 、，, (or spaces between Chinese names)."""
+    """A name list from a YAML list or from text separated by 、，,；; (or by spaces between Chinese
+    names of two characters or more; 王　芳 is one name with padding), each name cleaned."""
     if value is None or value == "":
         return ()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if isinstance(value, str):
-        parts = _SPLIT_RE.split(value.strip())
-        if len(parts) == 1 and all(_CJK_RE.search(p) for p in value.split()):
-            parts = value.split()
+        items = [value]
     elif isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-        parts = [str(v) for v in value]
+        items = [str(v) for v in value]
     else:
         return None
     seen: dict[str, None] = {}
-    for part in parts:
-        part = " ".join(part.split())
-        if part:
-            seen.setdefault(part)
+    for item in items:
+        for part in _parts(item):
+            name = clean_name(part)
+            if name:
+                seen.setdefault(name)
     return tuple(seen)
+
+
+def _parts(text: str) -> list[str]:
+    text = _BRACKET_BREAK.sub("、", unwrap(unicodedata.normalize("NFKC", text)))      # 【党建】【支部】
+    parts = _SPLIT_RE.split(text.strip())
+    words = text.split()
+    if len(parts) == 1 and len(words) > 1 and all(_CJK_RE.search(w) and len(w) >= 2 for w in words):
+        return words                                   # 王建新 刘明辉: two names
+    return parts
 
 
 def resolve_category(value: str, config: SiteConfig) -> str | None:

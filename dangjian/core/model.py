@@ -37,17 +37,22 @@ class Body:
 
 @dataclass(frozen=True)
 class Picture:
-    """A processed image (made by images.py via the pipeline): its output path and pixel size."""
+    """A processed image (made by images.py via the pipeline): its output path and pixel size, and
+    for a cover the small copy shown in lists (`thumb`: JPEG, with `thumb_webp` offered first)."""
 
     path: str
     width: int
     height: int
+    thumb: str = ""
+    thumb_webp: str = ""
+    thumb_width: int = 0
+    thumb_height: int = 0
 
 
 class Article(Record):
     """A published article: every front-matter field of its Source (see content.FIELDS), with its
     category as a `Category`, its rendered `body`, the summary written or else the body's own,
-    and `cover_image`, the cover resized for share metadata."""
+    and `cover_image`, the cover resized for share metadata and lists."""
 
     @property
     def html(self) -> str:
@@ -134,7 +139,13 @@ class Site:
         return tuple(a for a in self.articles if a.pinned)
 
     def articles_in(self, category: Category) -> tuple[Article, ...]:
+        """A category's articles, newest first (previous/next links follow this order)."""
         return self.by_category.get(category.slug, ())
+
+    def listed_in(self, category: Category) -> tuple[Article, ...]:
+        """A category's listing: pinned articles first (置顶 means 排在最前), then the others, newest first."""
+        arts = self.articles_in(category)
+        return tuple(a for a in arts if a.pinned) + tuple(a for a in arts if not a.pinned)
 
     def newer(self, article: Article) -> Article | None:
         """上一篇: the next newer article in the same category."""

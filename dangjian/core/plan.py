@@ -63,7 +63,7 @@ def _home(site: Site, urls: Urls) -> Iterator[Page]:
 
 def _categories(site: Site, urls: Urls) -> Iterator[Page]:
     for cat in site.categories:
-        yield from paged(site, urls, cat, site.articles_in(cat), "category", cat.name, _crumbs(site), cat.description)
+        yield from paged(site, urls, cat, site.listed_in(cat), "category", cat.name, _crumbs(site), cat.description)
 
 
 def _articles(site: Site, urls: Urls) -> Iterator[Page]:
@@ -131,6 +131,16 @@ def _single(path: str, template: str, kind: str, title: str, crumb: str | None =
         crumbs = (top, home, Crumb(crumb)) if crumb else ()
         yield Page(path, template, kind, title, crumbs, description=description(site))
     return pages
+
+
+def _redirects(site: Site, urls: Urls) -> Iterator[Page]:
+    """An article's earlier addresses (`aliases`): small pages that send readers to where it is now."""
+    if not urls.aliases:
+        return
+    by_key = {a.key: a for a in site.articles}
+    for path, rel in urls.aliases.items():
+        art = by_key[rel]
+        yield Page(path, "redirect.html", "redirect", art.title, article=art, description=art.summary)
 
 
 def _feeds(site: Site, urls: Urls) -> Iterator[Page]:
@@ -203,6 +213,7 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("404", "404.html", _single(NOT_FOUND, "404.html", "404", "页面未找到", "页面未找到")),
     PageKind("feed", "atom.xml", _feeds, (Reads("updated", TEXT, lambda site, page: newest_date(site)),)),
     PageKind("sitemap", "sitemap.xml", _sitemaps),
+    PageKind("redirect", "redirect.html", _redirects),
     PageKind("robots", "robots.txt", _single("robots.txt", "robots.txt", "robots", "robots")),
     PageKind("stats", "stats.html", _stats, (Reads("articles", CARD), Reads("term", CARD))),
 )

@@ -9,14 +9,17 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from urllib.parse import quote
 
 from .. import problems as P
 from ..config import SLUG_RE, SiteConfig
 from ..errors import Report
 from .content import Source
+from .fields import shown
 from .model import Article, Category, Month, Term, Year
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_PLAIN = re.compile(r"[A-Za-z0-9/._~-]*")          # nothing to encode
 TERM_DIRS = {"tag": "tags", "source": "sources", "author": "authors"}
 HOME = "index.html"
 NOT_FOUND = "404.html"
@@ -59,6 +62,9 @@ def article_source(category: str, year: int, slug: str) -> str:
     return f"{category}/{year}/{slug}.md"
 
 
+MAX_SLUG = 100        # characters; a file name may not be longer than 255 bytes
+
+
 def is_valid_slug(slug: str) -> bool:
     return bool(SLUG_RE.match(slug))
 
@@ -73,11 +79,18 @@ def page_dir(path: str) -> str:
 
 
 def relative(from_path: str, to_path: str) -> str:
-    """A link from one output file to another; always ends in a file so it works from disk."""
+    """A link from one output file to another, percent-encoded (Chinese file names, spaces, commas);
+    it always ends in a file so it works from disk."""
     if "://" in to_path or to_path.startswith(("/", "#", "mailto:")):
         return to_path
     depth = from_path.count("/")
+    to_path = encode(to_path)
     return "../" * depth + to_path if depth else to_path
+
+
+def encode(path: str) -> str:
+    """An output path as it goes into a URL: everything but / percent-encoded (UTF-8)."""
+    return path if path.isascii() and _PLAIN.fullmatch(path) else quote(path, safe="/")
 
 
 def is_safe(path: str) -> bool:
@@ -95,6 +108,7 @@ class Urls:
         self.config = config
         self.slug = slugger or Slugger()
         self.articles: dict[str, str] = {}          # source rel → output path
+        self.aliases: dict[str, str] = {}           # an earlier address (output path) → source rel
         self._terms: dict[tuple[str, str], str] = {}
         owners: dict[str, Source] = {}
         for src in sources:
@@ -109,13 +123,26 @@ class Urls:
                 continue
             owners[path] = src
             self.articles[src.rel] = path
+        self._assign_aliases(sources, owners, report)
+
+    def _assign_aliases(self, sources: list[Source], owners: dict[str, Source], report: Report) -> None:
+        """Earlier addresses of articles (the `aliases` field): each becomes a page that sends readers on."""
+        for src in sources:
+            for path in src.aliases if src.rel in self.articles else ():
+                other = owners.get(path)
+                if other is not None and other.rel != src.rel:
+                    report.add(P.ALIAS_TAKEN, src.path, src.lines.get("aliases", 1), field="aliases",
+                               url=page_dir(path), other=other.rel)
+                elif other is None:
+                    owners[path] = src
+                    self.aliases[path] = src.rel
 
     @staticmethod
     def _article_slug(src: Source, report: Report, slugify: Slugger) -> str | None:
         if src.slug:
-            if not is_valid_slug(src.slug):
-                report.add(P.INVALID_SLUG, src.path, src.lines.get("slug", 1), field="slug", slug=src.slug,
-                           suggestion=slugify(src.slug) or "my-article")
+            if not is_valid_slug(src.slug) or len(src.slug) > MAX_SLUG:
+                report.add(P.INVALID_SLUG, src.path, src.lines.get("slug", 1), field="slug", slug=shown(src.slug),
+                           suggestion=slugify(src.slug, MAX_SLUG) or "my-article")
                 return None
             return src.slug
         name = src.rel.rsplit("/", 1)[-1]      # PurePosixPath(rel).stem, without building 10,000 paths
@@ -128,13 +155,16 @@ class Urls:
         return slug
 
     def assign_terms(self, kind: str, terms: tuple[Term, ...]) -> None:
-        """Term slugs, unique within their kind; clashes get -2, -3 in name order."""
-        by_slug: dict[str, list[str]] = defaultdict(list)
+        """Term slugs, unique within their kind. Names that make the same slug get -2, -3 in the
+        order they first appeared (their oldest article; then by name): a new name never takes a
+        published term's address, and every build, cold or not, agrees."""
+        by_slug: dict[str, list[Term]] = defaultdict(list)
         for term in terms:
-            by_slug[self.slug(term.name) or "x"].append(term.name)
-        for slug, names in by_slug.items():
-            for i, name in enumerate(sorted(names)):
-                self._terms[(kind, name)] = slug if i == 0 else f"{slug}-{i + 1}"
+            by_slug[self.slug(term.name) or "x"].append(term)
+        for slug, clashing in by_slug.items():
+            clashing.sort(key=lambda t: (t.articles[-1].date, t.articles[-1].key, t.name))   # newest first
+            for i, term in enumerate(clashing):
+                self._terms[(kind, term.name)] = slug if i == 0 else f"{slug}-{i + 1}"
 
     # Output paths -------------------------------------------------------
     def article(self, article: Article) -> str:
@@ -188,7 +218,7 @@ class Urls:
 
     def absolute(self, path: str) -> str:
         """The public URL of an output path, e.g. https://host/djgz/news/."""
-        return self.config.absolute_base + page_dir(path)
+        return self.config.absolute_base + encode(page_dir(path))
 
     def asset(self, content_rel: str) -> str | None:
         """Output path of a file beside the articles: the same place below the output."""

@@ -61,6 +61,7 @@ class Rebuild:
         self._signer: Signer | None = None
         self._signed: Signed | None = None
         self._facets: tuple = ()
+        self._articles: dict[str, str] = {}
 
     # Before anything ---------------------------------------------------------------------------
     @property
@@ -178,15 +179,16 @@ class Rebuild:
         self._sources[rel] = record._replace(mtime_ns=-1 if racy else st.st_mtime_ns, size=st.st_size)
 
     def known_body(self, src: Source, conditions: str, urls: Urls, assets: set[str],
-                   images: dict) -> tuple[Body, list] | None:
-        """The last build's body of an unchanged file whose links still resolve the same way."""
+                   images: dict) -> tuple[Body, list, tuple] | None:
+        """The last build's body of an unchanged file whose links still resolve the same way: the
+        body, its problems and its lookups."""
         record = self.state.bodies.get(src.rel) if self.state is not None else None
         if record is None or record.digest != src.digest or record.conditions != conditions \
                 or not deps_hold(record.deps, urls, assets, images):
             return None
         self._bodies[src.rel] = record
         self._hashes[src.rel] = record.packed[4]
-        return unpack_body(record.packed, self.cache.html), record.problems
+        return unpack_body(record.packed, self.cache.html), record.problems, record.deps
 
     def keep_body(self, src: Source, conditions: str, body: Body, problems: list, deps: tuple) -> None:
         self._changed += 1
@@ -194,6 +196,17 @@ class Rebuild:
         if self.enabled:
             self._fresh_html[key] = body.html
             self._bodies[src.rel] = BodyRecord(src.digest, conditions, deps, pack_body(body, key), problems)
+
+    def vanished(self, urls: Urls) -> list[tuple[str, str, str]]:
+        """Article addresses the last build published that this one has no page for (a file renamed,
+        moved, deleted, made a draft): (its file, its output path, its digest then)."""
+        self._articles = dict(urls.articles)
+        if self.state is None:
+            return []
+        now = set(urls.articles.values()) | set(urls.aliases)
+        sources = self.state.sources
+        return [(rel, path, sources[rel].digest if rel in sources else "")
+                for rel, path in self.state.articles.items() if path not in now]
 
     # Pages ---------------------------------------------------------------------------------------
     def compiled_templates(self) -> Path | None:
@@ -302,7 +315,7 @@ class Rebuild:
             pages=signed.sigs, uses=signed.uses, cards=signed.cards, structure=signed.structure, outputs=outputs,
             copies=copied, slugs=dict(self.slugger.known), related=self.related,
             teasers_key=signed.teasers[0] if signed.teasers else "",
-            teasers=signed.teasers[1] if signed.teasers else {}, facets=self._facets))
+            teasers=signed.teasers[1] if signed.teasers else {}, facets=self._facets, articles=self._articles))
 
     def close(self) -> None:
         self.published()                 # wait for the child, whatever happened

@@ -65,6 +65,7 @@ class State:
     teasers: dict = field(default_factory=dict)   # article key -> (card, teaser): Signer.teasers()
     teasers_key: str = ""                         # the global key those teasers were made under
     facets: tuple = ()                            # (global key, signatures.template_facets) of that build
+    articles: dict = field(default_factory=dict)  # article rel -> its output path (to notice addresses gone)
 
 
 def _checksum(crc: int, length: int) -> bytes:

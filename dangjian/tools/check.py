@@ -9,6 +9,7 @@ cross-article rules live here, in `RULES`. Nothing is written.
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,7 +18,8 @@ from typing import Callable, Iterable
 
 from .. import problems as P
 from ..build.gather import collect
-from ..core.content import Source
+from ..config import SiteConfig
+from ..core.content import Source, is_junk
 from ..errors import Check, ContentError, Problem, Severity
 from ..incremental.rebuild import Rebuild
 from ..options import Options
@@ -63,11 +65,15 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Context:
-    """What a cross-article rule sees: every valid article (drafts and future ones too) and the options."""
+    """What a cross-article rule sees: every valid article (drafts and future ones too), the files
+    beside them and which of those go online, and the options."""
 
     sources: list[Source]
     now: datetime
     options: Options
+    assets: list[str]
+    published_files: set[str]
+    config: SiteConfig
 
 
 def run_checks(options: Options) -> CheckResult:
@@ -77,7 +83,8 @@ def run_checks(options: Options) -> CheckResult:
     except ContentError as exc:           # site.toml is broken: nothing else can be checked
         return CheckResult([Finding(p, judge(p.severity, options.strict)) for p in exc.problems], 0, root)
     problems = list(g.report.problems)
-    context = Context(g.loaded, options.now or datetime.now(g.config.tz), options)
+    context = Context(g.loaded, options.now or datetime.now(g.config.tz), options, g.assets, g.published_files,
+                      g.config)
     for rule in RULES:
         problems += rule(context)
     findings = [Finding(p, judge(p.severity, options.strict)) for p in problems]
@@ -124,8 +131,40 @@ def duplicate_titles(ctx: Context) -> Iterable[Problem]:
                 yield problem(P.DUPLICATE_TITLE, src, src.lines.get("title", 1), "title", other=first.rel)
 
 
+def pinned_overflow(ctx: Context) -> Iterable[Problem]:
+    """More pinned articles than the home page shows: the older ones would drop off it unnoticed."""
+    limit = ctx.config.home.pinned
+    pinned = sorted((s for s in ctx.sources if s.pinned and not s.draft and s.date <= ctx.now),
+                    key=lambda s: (s.date, s.rel), reverse=True)
+    for src in pinned[limit:]:
+        yield problem(P.PINNED_HIDDEN, src, src.lines.get("pinned", 1), "pinned", count=len(pinned), limit=limit)
+
+
+def files_not_published(ctx: Context) -> Iterable[Problem]:
+    """Every file below content/ that does not go online: editors' junk (a warning: delete it) and
+    files no article links (information: link it, or put it in a public folder, or delete it)."""
+    content = ctx.options.content
+    for folder, dirs, files in os.walk(content):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+        for name in sorted(files):
+            rel = (Path(folder) / name).relative_to(content).as_posix()
+            if name.startswith("_"):
+                continue
+            if (Path(folder) / name).is_symlink():
+                yield P.SYMLINK.problem(content / rel, None)
+            elif name.endswith(".md"):
+                continue
+            elif name.lower().endswith(".md.txt"):
+                yield P.SAVED_AS_TXT.problem(content / rel, None, rel=rel, name=name[:-4])
+            elif is_junk(rel):
+                yield P.JUNK_FILE.problem(content / rel, None, rel=rel)
+            elif not name.startswith(".") and rel not in ctx.published_files:
+                yield P.NOT_PUBLISHED.problem(content / rel, None, rel=rel)
+
+
 # Cross-article rules: each takes the Context and yields Problems (of checks registered in problems.py).
-RULES: tuple[Callable[[Context], Iterable[Problem]], ...] = (placeholders, unpublished, duplicate_titles)
+RULES: tuple[Callable[[Context], Iterable[Problem]], ...] = (placeholders, unpublished, duplicate_titles,
+                                                             pinned_overflow, files_not_published)
 
 
 def report_text(result: CheckResult, quiet: bool = False) -> str:
