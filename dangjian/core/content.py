@@ -21,9 +21,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-import frontmatter
-import yaml
-
 from .. import problems as P
 from ..config import SiteConfig
 from ..errors import Report
@@ -32,7 +29,6 @@ from .fields import (CategoryName, Context, Field, Flag, Invalid, Names, Text, T
 
 __all__ = ["FIELDS", "RULES", "Field", "Source", "attributes", "category_list", "field_table", "find",
            "load_file", "parse_date", "resolve_category", "split_names", "table_key"]
-_BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
 
 
 # The table ------------------------------------------------------------------------------------
@@ -161,21 +157,6 @@ def find(content: Path) -> tuple[list[tuple[str, os.stat_result]], list[tuple[st
 
 
 # Parsing -----------------------------------------------------------------------------------------
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so we parse and report them ourselves."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-# libyaml parses front matter ~10x faster; the pure-Python loader stays the
-# reference for error messages (they are translated from its English wording).
-_FastLoader = type("_FastLoader", (yaml.CSafeLoader,), {
-    "yaml_implicit_resolvers": _Loader.yaml_implicit_resolvers}) if getattr(yaml, "__with_libyaml__", False) else None
-
-
 def load_file(path: Path, content_dir: Path, config: SiteConfig, report: Report) -> Source | None:
     """Parse and validate one article; None (with the problems in `report`) when it cannot be published."""
     raw = path.read_bytes()
@@ -187,14 +168,15 @@ def load_file(path: Path, content_dir: Path, config: SiteConfig, report: Report)
         report.add(P.EMPTY_FILE, path, 1)
         return None
     lines = text.split("\n")
-    marks = list(_BOUNDARY.finditer(text))
+    from . import yamltext           # YAML loads only when a file must be parsed (not for a no-change build)
+    marks = list(yamltext.BOUNDARY.finditer(text))
     if not marks or marks[0].start() != 0:
         report.add(P.NO_FRONT_MATTER, path, 1, lines[0])
         return None
     if len(marks) < 2:
         report.add(P.UNCLOSED_FRONT_MATTER, path, 1, lines[0])
         return None
-    data, key_lines = _parse_yaml(path, text[marks[0].end():marks[1].start()], lines, report)
+    data, key_lines = yamltext.parse(path, text[marks[0].end():marks[1].start()], lines, report)
     if data is None:
         return None
     errors_before = len(report.errors)
@@ -226,60 +208,6 @@ def _decode(path: Path, raw: bytes, report: Report) -> str | None:
                 continue
         report.add(P.NOT_UTF8, path, line, guess=guess)
         return None
-
-
-def _parse_yaml(path, fm_text, lines, report) -> tuple[dict | None, dict[str, int]]:
-    if _FastLoader is not None:
-        fast = _FastLoader(fm_text)
-        try:
-            node = fast.get_single_node()
-            data = {} if node is None else fast.construct_document(node)
-        except yaml.YAMLError:
-            node = None     # report it with the reference loader below
-        else:
-            return _keys(path, node, data, lines, report)
-        finally:
-            fast.dispose()
-    loader = _Loader(fm_text)
-    try:
-        node = loader.get_single_node()
-        data = {} if node is None else loader.construct_document(node)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 2
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        report.add(P.YAML_SYNTAX, path, line, lines[line - 1] if line <= len(lines) else None,
-                   problem=_yaml_problem_zh(problem))
-        return None, {}
-    finally:
-        loader.dispose()
-    return _keys(path, node, data, lines, report)
-
-
-def _keys(path, node, data, lines, report) -> tuple[dict | None, dict[str, int]]:
-    if not isinstance(data, dict):
-        report.add(P.NOT_A_MAPPING, path, 2, lines[1] if len(lines) > 1 else None)
-        return None, {}
-    key_lines: dict[str, int] = {}
-    for key_node, _ in node.value:
-        key = str(key_node.value)
-        line = key_node.start_mark.line + 1
-        if key in key_lines:
-            report.add(P.DUPLICATE_KEY, path, line, lines[line - 1], key=key, other=key_lines[key])
-        key_lines[key] = line
-    return data, key_lines
-
-
-def _yaml_problem_zh(problem: str) -> str:
-    known = {
-        "mapping values are not allowed here": "这里不能出现冒号（值里有冒号时请加引号），或上一行缺少冒号",
-        "could not find expected ':'": "缺少冒号",
-        "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请用空格",
-        "found unexpected end of stream": "引号没有闭合",
-        "found undefined alias": "未定义的别名",
-        "expected <block end>, but found '<block mapping start>'": "缩进不一致",
-    }
-    return known.get(problem, problem)
 
 
 # Validation --------------------------------------------------------------------------------------

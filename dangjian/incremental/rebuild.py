@@ -18,6 +18,7 @@ import hashlib
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.content import Source, find, table_key
 from ..core.model import Body, Site
@@ -27,8 +28,10 @@ from ..options import MARKER, THEME, Options
 from ..util import memory, parallel
 from .cache import (ENGINE, BuildCache, CacheCorrupt, Session, digest, output_stats, pack_body, pack_source,
                     tree_stats, unpack_body, unpack_source)
-from .signatures import Signed, Signer, from_traced, sign_all, template_facets
 from .statefile import BodyRecord, SourceRecord, State
+
+if TYPE_CHECKING:
+    from .signatures import Signed, Signer
 
 __all__ = ["CacheCorrupt", "Rebuild", "Session"]
 RECENT_NS = 2_000_000_000      # a file saved this recently may change again within one timestamp tick
@@ -205,6 +208,7 @@ class Rebuild:
         them with (a cold build signs as it renders; an incremental one has signed already)."""
         if not self.enabled:
             return pages, None
+        from .signatures import Signed, Signer, sign_all, template_facets     # Jinja's parser: only when signing
         key = global_key(env, site.config)
         state = self.state
         facets = state.facets[1] if state is not None and state.facets and state.facets[0] == key \
@@ -225,6 +229,7 @@ class Rebuild:
     def rendered(self, pages: list[Page], traced: list) -> None:
         """A cold build's signatures, made by the render workers (`traced`, in page order)."""
         if self._signer is not None and self._signed is None:
+            from .signatures import from_traced
             self._signed = from_traced(self._signer, pages, traced)
 
     @property
