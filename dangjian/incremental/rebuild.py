@@ -54,8 +54,10 @@ class Rebuild:
         self.incremental = False
         self.slugger = Slugger()
         self.related: dict = {}                 # model.build_site's memo, kept between builds
-        self._sources: dict[str, SourceRecord] = {}
-        self._bodies: dict[str, BodyRecord] = {}
+        # Rows are kept as plain tuples (read through SourceRecord/BodyRecord views): a typed record
+        # costs a Python-level constructor call per row when 20,000 of them are unpickled.
+        self._sources: dict[str, tuple] = {}
+        self._bodies: dict[str, tuple] = {}
         self._hashes: dict[str, str] = {}       # article rel -> its body HTML's hash
         self._fresh_html: dict[str, str] = {}
         self._changed = 0                       # files parsed, bodies converted anew
@@ -144,23 +146,25 @@ class Rebuild:
     # Sources and bodies -------------------------------------------------------------------------
     def known_source(self, rel: str, st: os.stat_result, conditions: str) -> tuple[Source, list] | None:
         """The last build's parse of a file whose stat and parsing conditions are unchanged."""
-        record = self.state.sources.get(rel) if self.state is not None else None
+        row = self.state.sources.get(rel) if self.state is not None else None
+        record = SourceRecord._make(row) if row is not None else None
         if record is None or record.conditions != conditions or record.mtime_ns != st.st_mtime_ns \
                 or record.size != st.st_size:
             return None
         kept = self.session.sources.get(rel) if self.session is not None else None
-        if kept is None or kept[0] is not record:       # serve keeps them from the last build
-            kept = (record, unpack_source(record.packed, self.options.content))
+        if kept is None or kept[0] is not row:       # serve keeps them from the last build
+            kept = (row, unpack_source(record.packed, self.options.content))
             if self.session is not None:
                 self.session.sources[rel] = kept
-        self._sources[rel] = record
+        self._sources[rel] = row
         return kept[1], record.problems
 
     def parse(self, rel: str, conditions: str, parse) -> tuple[Source | None, list, SourceRecord | None]:
         """(In a worker.) A file whose stat changed: the last build's parse if its bytes did not,
         else `parse(path)` → (Source or None, problems); with the record to keep for it."""
         path = self.options.content / rel
-        record = self.state.sources.get(rel) if self.state is not None else None
+        row = self.state.sources.get(rel) if self.state is not None else None
+        record = SourceRecord._make(row) if row is not None else None
         if record is not None and record.conditions == conditions:
             try:
                 raw = path.read_bytes()
@@ -178,16 +182,17 @@ class Rebuild:
         # A file changed within the last seconds may change again unseen in the same timestamp
         # tick: record it so that its bytes, not its stat, decide next time.
         racy = st.st_mtime_ns >= scanned_ns - RECENT_NS
-        self._sources[rel] = record._replace(mtime_ns=-1 if racy else st.st_mtime_ns, size=st.st_size)
+        self._sources[rel] = tuple(record._replace(mtime_ns=-1 if racy else st.st_mtime_ns, size=st.st_size))
 
     def known_body(self, src: Source, conditions: str, urls: Urls, assets: set[str],
                    images: dict) -> tuple[Body, list] | None:
         """The last build's body of an unchanged file whose links still resolve the same way."""
-        record = self.state.bodies.get(src.rel) if self.state is not None else None
+        row = self.state.bodies.get(src.rel) if self.state is not None else None
+        record = BodyRecord._make(row) if row is not None else None
         if record is None or record.digest != src.digest or record.conditions != conditions \
                 or not deps_hold(record.deps, urls, assets, images):
             return None
-        self._bodies[src.rel] = record
+        self._bodies[src.rel] = row
         self._hashes[src.rel] = record.packed[4]
         return unpack_body(record.packed, self.cache.html), record.problems
 
@@ -196,7 +201,7 @@ class Rebuild:
         self._hashes[src.rel] = key = digest(body.html)
         if self.enabled:
             self._fresh_html[key] = body.html
-            self._bodies[src.rel] = BodyRecord(src.digest, conditions, deps, pack_body(body, key), problems)
+            self._bodies[src.rel] = tuple(BodyRecord(src.digest, conditions, deps, pack_body(body, key), problems))
 
     # Pages ---------------------------------------------------------------------------------------
     def compiled_templates(self) -> Path | None:
