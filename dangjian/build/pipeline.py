@@ -15,19 +15,21 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core import plan
-from ..core.model import Site, build_site
-from ..core.pages import Page
+from typing import TYPE_CHECKING
+
 from ..core.urls import SEARCH_INDEX
 from ..incremental.rebuild import CacheCorrupt, Rebuild, Session
 from ..options import MARKER, Options
 from ..util import memory, parallel
 from ..util.parallel import cancelled
 from ..util.progress import Laps, Progress, Silent
-from .assets import copies
-from .gather import Gathered, gather
 from .output import IncrementalWriter, Writer, check_output_folder, recover
-from .render import Renderer
+
+if TYPE_CHECKING:
+    from ..core.model import Site
+    from ..core.pages import Page
+    from .gather import Gathered
+    from .render import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +122,11 @@ class Build:
             self._pages()
 
     def _pages(self) -> None:
+        # Loaded here, not at the top: a build that nothing changed (shortcut) never needs them.
+        from ..core import plan
+        from ..core.model import build_site
+        from .gather import gather
+        from .render import Renderer
         incremental = self.rebuild.load()
         self.gathered = gather(self.options, self.rebuild, self.progress)
         cancelled(self.cancel)
@@ -150,6 +157,7 @@ class Build:
     def _open_writer(self, incremental: bool) -> None:
         """Claim every output path before anything is written: clashes and escapes are refused here."""
         options, gathered = self.options, self.gathered
+        from .assets import copies
         check_output_folder(options.out, [options.content, options.config.resolve().parent, options.templates])
         writer = IncrementalWriter(options.out, self.rebuild.journal) if incremental else Writer(options.out)
         for page in self.pages_planned:

@@ -22,18 +22,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-import frontmatter
-
 from .. import problems as P
 from ..config import SiteConfig
 from ..errors import Report
-from . import yamltext
 from .fields import (Addresses, CategoryName, Context, Field, Flag, Invalid, Names, Text, Title, When, category_list,
                      parse_date, resolve_category, split_names)
 
 __all__ = ["FIELDS", "RULES", "Field", "Source", "attributes", "category_list", "field_table", "find",
            "load_file", "parse_date", "resolve_category", "split_names", "table_key"]
-_BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
 
 
 # The table ------------------------------------------------------------------------------------
@@ -190,7 +186,8 @@ def load_file(path: Path, content_dir: Path, config: SiteConfig, report: Report)
         report.add(P.EMPTY_FILE, path, 1)
         return None
     lines = text.split("\n")
-    marks = list(_BOUNDARY.finditer(text))
+    from . import yamltext           # YAML loads only when a file must be parsed (not for a no-change build)
+    marks = list(yamltext.BOUNDARY.finditer(text))
     if not marks or marks[0].start() != 0:
         report.add(P.NO_FRONT_MATTER, path, 1, lines[0])
         return None

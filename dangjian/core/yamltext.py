@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import frontmatter
 import yaml
 
 from .. import problems as P
 from ..errors import Report
 
+BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY       # the --- lines around front matter
 SPECIAL_STARTS = "\"'[]{}*&!>|%@`,?#-:"
 
 

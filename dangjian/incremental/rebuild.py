@@ -18,6 +18,7 @@ import hashlib
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.content import Source, find, table_key
 from ..core.model import Body, Site
@@ -27,8 +28,10 @@ from ..options import MARKER, THEME, Options
 from ..util import memory, parallel
 from .cache import (ENGINE, BuildCache, CacheCorrupt, Session, digest, output_stats, pack_body, pack_source,
                     tree_stats, unpack_body, unpack_source)
-from .signatures import Signed, Signer, from_traced, sign_all, template_facets
 from .statefile import BodyRecord, SourceRecord, State
+
+if TYPE_CHECKING:
+    from .signatures import Signed, Signer
 
 __all__ = ["CacheCorrupt", "Rebuild", "Session"]
 RECENT_NS = 2_000_000_000      # a file saved this recently may change again within one timestamp tick
@@ -51,8 +54,10 @@ class Rebuild:
         self.incremental = False
         self.slugger = Slugger()
         self.related: dict = {}                 # model.build_site's memo, kept between builds
-        self._sources: dict[str, SourceRecord] = {}
-        self._bodies: dict[str, BodyRecord] = {}
+        # Rows are kept as plain tuples (read through SourceRecord/BodyRecord views): a typed record
+        # costs a Python-level constructor call per row when 20,000 of them are unpickled.
+        self._sources: dict[str, tuple] = {}
+        self._bodies: dict[str, tuple] = {}
         self._hashes: dict[str, str] = {}       # article rel -> its body HTML's hash
         self._fresh_html: dict[str, str] = {}
         self._changed = 0                       # files parsed, bodies converted anew
@@ -142,23 +147,25 @@ class Rebuild:
     # Sources and bodies -------------------------------------------------------------------------
     def known_source(self, rel: str, st: os.stat_result, conditions: str) -> tuple[Source, list] | None:
         """The last build's parse of a file whose stat and parsing conditions are unchanged."""
-        record = self.state.sources.get(rel) if self.state is not None else None
+        row = self.state.sources.get(rel) if self.state is not None else None
+        record = SourceRecord._make(row) if row is not None else None
         if record is None or record.conditions != conditions or record.mtime_ns != st.st_mtime_ns \
                 or record.size != st.st_size:
             return None
         kept = self.session.sources.get(rel) if self.session is not None else None
-        if kept is None or kept[0] is not record:       # serve keeps them from the last build
-            kept = (record, unpack_source(record.packed, self.options.content))
+        if kept is None or kept[0] is not row:       # serve keeps them from the last build
+            kept = (row, unpack_source(record.packed, self.options.content))
             if self.session is not None:
                 self.session.sources[rel] = kept
-        self._sources[rel] = record
+        self._sources[rel] = row
         return kept[1], record.problems
 
     def parse(self, rel: str, conditions: str, parse) -> tuple[Source | None, list, SourceRecord | None]:
         """(In a worker.) A file whose stat changed: the last build's parse if its bytes did not,
         else `parse(path)` → (Source or None, problems); with the record to keep for it."""
         path = self.options.content / rel
-        record = self.state.sources.get(rel) if self.state is not None else None
+        row = self.state.sources.get(rel) if self.state is not None else None
+        record = SourceRecord._make(row) if row is not None else None
         if record is not None and record.conditions == conditions:
             try:
                 raw = path.read_bytes()
@@ -176,17 +183,18 @@ class Rebuild:
         # A file changed within the last seconds may change again unseen in the same timestamp
         # tick: record it so that its bytes, not its stat, decide next time.
         racy = st.st_mtime_ns >= scanned_ns - RECENT_NS
-        self._sources[rel] = record._replace(mtime_ns=-1 if racy else st.st_mtime_ns, size=st.st_size)
+        self._sources[rel] = tuple(record._replace(mtime_ns=-1 if racy else st.st_mtime_ns, size=st.st_size))
 
     def known_body(self, src: Source, conditions: str, urls: Urls, assets: set[str],
                    images: dict) -> tuple[Body, list, tuple] | None:
         """The last build's body of an unchanged file whose links still resolve the same way: the
         body, its problems and its lookups."""
-        record = self.state.bodies.get(src.rel) if self.state is not None else None
+        row = self.state.bodies.get(src.rel) if self.state is not None else None
+        record = BodyRecord._make(row) if row is not None else None
         if record is None or record.digest != src.digest or record.conditions != conditions \
                 or not deps_hold(record.deps, urls, assets, images):
             return None
-        self._bodies[src.rel] = record
+        self._bodies[src.rel] = row
         self._hashes[src.rel] = record.packed[4]
         return unpack_body(record.packed, self.cache.html), record.problems, record.deps
 
@@ -195,7 +203,7 @@ class Rebuild:
         self._hashes[src.rel] = key = digest(body.html)
         if self.enabled:
             self._fresh_html[key] = body.html
-            self._bodies[src.rel] = BodyRecord(src.digest, conditions, deps, pack_body(body, key), problems)
+            self._bodies[src.rel] = tuple(BodyRecord(src.digest, conditions, deps, pack_body(body, key), problems))
 
     def vanished(self, urls: Urls) -> list[tuple[str, str, str]]:
         """Article addresses the last build published that this one has no page for (a file renamed,
@@ -205,7 +213,7 @@ class Rebuild:
             return []
         now = set(urls.articles.values()) | set(urls.aliases)
         sources = self.state.sources
-        return [(rel, path, sources[rel].digest if rel in sources else "")
+        return [(rel, path, SourceRecord._make(sources[rel]).digest if rel in sources else "")
                 for rel, path in self.state.articles.items() if path not in now]
 
     # Pages ---------------------------------------------------------------------------------------
@@ -218,6 +226,7 @@ class Rebuild:
         them with (a cold build signs as it renders; an incremental one has signed already)."""
         if not self.enabled:
             return pages, None
+        from .signatures import Signed, Signer, sign_all, template_facets     # Jinja's parser: only when signing
         key = global_key(env, site.config)
         state = self.state
         facets = state.facets[1] if state is not None and state.facets and state.facets[0] == key \
@@ -238,6 +247,7 @@ class Rebuild:
     def rendered(self, pages: list[Page], traced: list) -> None:
         """A cold build's signatures, made by the render workers (`traced`, in page order)."""
         if self._signer is not None and self._signed is None:
+            from .signatures import from_traced
             self._signed = from_traced(self._signer, pages, traced)
 
     @property

@@ -116,6 +116,12 @@ class Signer:
             self._used.add(key)
         return self.cards[key]
 
+    def _cards(self, keys: list[str]) -> list[str]:
+        if self._used is not None:
+            self._used.update(keys)
+        cards = self.cards
+        return [cards[k] for k in keys]
+
     def sign_traced(self, page: Page) -> tuple[str, tuple[str, ...] | None]:
         """The signature and the article keys whose cards it used (None: it depends on the whole site)."""
         self._used, self._wild = set(), False
@@ -162,6 +168,8 @@ class Signer:
         if isinstance(value, str):
             return value
         if isinstance(value, (tuple, list)):
+            if depth == plan.CARD and value and all(type(v) is Article for v in value):
+                return "(" + ",".join(self._cards([a.key for a in value])) + ")"     # a list of articles, at once
             return "(" + ",".join([self.value(v, depth) for v in value]) + ")"
         if isinstance(value, Article):
             return self.teaser(value) if depth == plan.TEASER else self._card(value.key)
@@ -179,7 +187,7 @@ class Signer:
         if depth == plan.LINK:
             return self.urls.term(term)
         if depth == plan.CARD:
-            return _h([term.kind, term.name, self.urls.term(term), *(self._card(a.key) for a in term.articles)])
+            return _h([term.kind, term.name, self.urls.term(term), *self._cards([a.key for a in term.articles])])
         key = (term.kind, term.name)                # listed among others: its name, URL and count
         sig = self._terms.get(key)
         if sig is None:

@@ -52,8 +52,8 @@ class BodyRecord(NamedTuple):
 class State:
     engine: str = ""
     options: tuple = ()
-    sources: dict = field(default_factory=dict)   # rel -> SourceRecord
-    bodies: dict = field(default_factory=dict)    # rel -> BodyRecord
+    sources: dict = field(default_factory=dict)   # rel -> a SourceRecord's fields, as a plain tuple
+    bodies: dict = field(default_factory=dict)    # rel -> a BodyRecord's fields, as a plain tuple
     pages: dict = field(default_factory=dict)     # output path -> signature
     uses: dict = field(default_factory=dict)      # output path -> article cards the signature used
     cards: dict = field(default_factory=dict)     # article key -> card

@@ -11,7 +11,7 @@ from dangjian.cli import main
 def test_pagefind_out_of_memory_is_named_as_such(tmp_path, monkeypatch, capsys):
     """Pagefind holds the whole index in memory (0.26 MB per article measured); when it aborts
     for want of memory the build says so, with the way out, and publishes nothing."""
-    def out_of_memory(command):
+    def out_of_memory(command, cancel=None):
         return subprocess.CompletedProcess(command, -6, "memory allocation of 224 bytes failed\nstack backtrace:", "")
     monkeypatch.setattr(search, "_run", out_of_memory)
     out = tmp_path / "site"
