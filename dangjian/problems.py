@@ -84,6 +84,8 @@ FUTURE = Check("future", INFO, "发布时间 {when} 在未来，到那时重新�
 DUPLICATE_TITLE = Check("duplicate-title", WARNING, "与 {other} 标题相同，且是同一天发布",
                         "如果是重复的文件，请删除其中一篇；否则请改一下标题")
 
+NEAR_DUPLICATE_NAME = Check("near-duplicate-name", WARNING, "{what}“{name}”与常用的“{known}”只差一个字，是否写错了？",
+                            "如果是同一个，请统一写成“{known}”（否则会多出一个{what}页面）；确实不同的可以不管")
 PINNED_HIDDEN = Check("pinned-hidden", WARNING, "置顶文章有 {count} 篇，首页只显示最新的 {limit} 篇：这篇不会出现在首页的置顶区",
                       "取消较早文章的置顶（pinned: false），或把 site.toml 里 [home] 的 pinned 调大")
 SAVED_AS_TXT = Check("saved-as-txt", WARNING, "这个文件看起来是文章，但扩展名是 .md.txt，不会发布",

@@ -235,7 +235,11 @@ class Markup:
 
     def convert(self, text: str, summary: str = "", rewrite: LinkRewriter | None = None,
                 images: ImageResolver | None = None) -> Rendered:
-        """`rewrite` maps links and sources; `images` gives the resized variants of an image (both from the pipeline)."""
+        """`rewrite` maps links and sources; `images` gives the resized variants of an image (both from the pipeline).
+        Raises TooDeep for lists or quotes nested beyond any article's need (Python-Markdown would
+        recurse per level, and take minutes over a few thousand)."""
+        if nesting(text) > MAX_NESTING:
+            raise TooDeep()
         self.md.reset()
         self.md.missing_alt = []
         self.md.srcsets = set()
@@ -246,12 +250,16 @@ class Markup:
             self.md.resolve_image = None
         toc = tuple((t["level"], t["id"], t["name"]) for t in _flatten(self.md.toc_tokens))
         self._rewrite = rewrite
+        if rewrite is not None:
+            _offer_dropped_urls(raw_html, rewrite)
         try:
             clean = self.cleaner.clean(raw_html)
         finally:
             self._rewrite = None
         if self.iframe_hosts:
             clean = re.sub(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", "", clean, flags=re.S)
+        if "<img" in clean:             # an image whose source the sanitiser dropped (reported) shows nothing
+            clean = _SOURCELESS.sub("", clean)
         plain = _plain(self.text_cleaner.clean(clean))
         cjk = len(_CJK.findall(plain))
         words = len(_LATIN_WORD.findall(_CJK.sub(" ", plain)))
@@ -260,6 +268,40 @@ class Markup:
         auto = summarize(_plain(self.summary_cleaner.clean(lead)), self.summary_length)
         body = Body(html=clean, summary=summary or auto, reading_minutes=minutes, char_count=cjk + words, toc=toc)
         return Rendered(body, list(self.md.missing_alt))
+
+
+MAX_NESTING = 100
+_LEAD = re.compile(r"[ \t]*((?:(?:>|[*+-]|\d{1,9}[.)])[ \t]*)*)")
+
+
+class TooDeep(Exception):
+    """Quotes or lists nested far deeper than an article needs."""
+
+
+def nesting(text: str) -> int:
+    """The deepest nesting a line of Markdown asks for: the quote and list markers it starts with, and
+    for a list item its indent (every two spaces a level)."""
+    deepest = 0
+    for line in text.split("\n"):
+        markers = len(re.findall(r"(?:>|[*+-]|\d{1,9}[.)])(?=[ \t]|$)", _LEAD.match(line).group(1)))
+        if markers:
+            indent = (len(line) - len(line.lstrip(" \t"))) // 2
+            deepest = max(deepest, indent + markers)
+    return deepest
+
+
+_SOURCELESS = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+_URL_ATTRIBUTE = re.compile(r'\s(href|src)="([^"]*)"')
+
+
+def _offer_dropped_urls(raw_html: str, rewrite: LinkRewriter) -> None:
+    """Links and sources with a scheme the sanitiser drops before any callback sees them (D:\\…, file:…):
+    shown to the rewriter, which reports a path pasted from a computer."""
+    for attribute, value in _URL_ATTRIBUTE.findall(raw_html):
+        value = html.unescape(value)
+        scheme = urlsplit(value).scheme.lower() if ":" in value.split("/")[0] else ""
+        if scheme and scheme not in URL_SCHEMES:
+            rewrite(attribute, value)
 
 
 def _flatten(tokens):

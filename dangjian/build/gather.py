@@ -18,7 +18,7 @@ from ..body import images as img
 from ..body import links
 from ..body.images import ImageCache, inspect_all
 from ..config import SiteConfig, load_config
-from ..core.content import Source, find, is_junk, load_file, table_key
+from ..core.content import Source, find, is_junk, load_file, parse_conditions
 from ..core.model import Body, Picture
 from ..core.urls import Urls, page_dir
 from ..errors import Report
@@ -101,7 +101,7 @@ def _conditions(*values) -> str:
 def _sources(options: Options, config: SiteConfig, files: list, rebuild: Rebuild, progress: Progress,
              report: Report) -> list[Source]:
     """Every valid article, in file order; the last build's parse where the file is unchanged."""
-    conditions = _conditions(config.timezone, config.categories, str(options.content), table_key())
+    conditions = parse_conditions(config, options.content)
     found: dict[str, tuple[Source | None, list]] = {}
     todo = []
     for rel, st in files:
@@ -208,6 +208,7 @@ class _Converter:
         self.markup = None
 
     def __call__(self, src: Source):
+        from ..body.markup import TooDeep
         if self.markup is None:
             from ..body.markup import Markup      # Markdown and nh3 load only when a body must be converted
             self.markup = Markup(self.config.summary_length, self.config.iframe_hosts)
@@ -217,7 +218,7 @@ class _Converter:
         try:
             rendered = self.markup.convert(src.body, src.summary, rewrite,
                                            links.image_resolver(src, self.urls, self.images, deps))
-        except RecursionError:          # quotes or lists nested hundreds deep: Python-Markdown recurses per level
+        except (TooDeep, RecursionError):     # Python-Markdown recurses per level of lists and quotes
             local.add(P.BODY_TOO_DEEP, src.path, src.body_line)
             return Body("", "", 1, 0), local.problems, tuple(deps)
         links.report_missing_alt(src, rendered.missing_alt, local)

@@ -29,7 +29,7 @@ from .fields import (Addresses, CategoryName, Context, Field, Flag, Invalid, Nam
                      parse_date, resolve_category, split_names)
 
 __all__ = ["FIELDS", "RULES", "Field", "Source", "attributes", "category_list", "field_table", "find",
-           "load_file", "parse_date", "resolve_category", "split_names", "table_key"]
+           "load_file", "parse_conditions", "parse_date", "resolve_category", "split_names", "table_key"]
 
 
 # The table ------------------------------------------------------------------------------------
@@ -72,6 +72,13 @@ FIELDS: tuple[Field, ...] = (
 # Per-file rules: each `rule(source, report)` runs on every valid article (body included) after
 # its fields; what it reports is cached with the file and replayed while the file is unchanged.
 RULES: tuple[Callable[["Source", Report], None], ...] = ()
+
+
+def parse_conditions(config: SiteConfig, content: Path) -> str:
+    """What parsing a file depends on besides its bytes: the table, the rules, the settings the field
+    types read, and where content/ is (a file parsed under other conditions is parsed again)."""
+    keys = sorted({key for row in FIELDS for key in row.type.config_keys})
+    return repr((table_key(), [(key, getattr(config, key)) for key in keys], str(content)))
 
 
 def table_key() -> str:

@@ -58,6 +58,7 @@ class FieldType:
     expects = "一行文字"          # 字段类型不对：key（label）应为…
     example = "{key}: …"          # 例如 …
     empty = '""'                  # what `new` writes for a field it has no value for
+    config_keys: tuple[str, ...] = ()   # the settings of site.toml its parsing reads (a change re-reads files)
 
     def parse(self, value: Any, row: "Field", ctx: Context) -> Any:
         raise NotImplementedError
@@ -130,6 +131,8 @@ class Flag(FieldType):
 class When(FieldType):
     """A date, optionally with a time; with `with_time` the value is (datetime, has_time)."""
 
+    config_keys = ("timezone",)
+
     def __init__(self, with_time: bool):
         self.with_time = with_time
 
@@ -146,6 +149,7 @@ class Addresses(FieldType):
     """Earlier addresses of the article (`/djgz/news/2024/old/` or `news/2024/old/`), as output paths."""
 
     expects, example, empty = "网址或网址列表", "{key}: [/news/2024/old-name/]", "[]"
+    config_keys = ("base_url",)
 
     def parse(self, value, row, ctx):
         if value is None or value == "":
@@ -182,6 +186,8 @@ def _address_path(address: str, base_path: str) -> str | None:
 
 class CategoryName(FieldType):
     """A category by slug or Chinese name; by default the top folder below content/."""
+
+    config_keys = ("categories",)
 
     def parse(self, value, row, ctx):
         if value is None or value == "":

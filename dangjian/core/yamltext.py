@@ -106,7 +106,7 @@ def _chinese_colons(text: str, keys: set[str]) -> str:
 
 def _dropped_comment(node, fm_lines: list[str]) -> str:
     """The `# …` after a plain value on its line (YAML drops it: `学习会 #3` becomes `学习会`)."""
-    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+    if not isinstance(node, yaml.ScalarNode) or node.style:        # plain: None (PyYAML) or "" (libyaml)
         return ""
     end = node.end_mark
     if end.line >= len(fm_lines):

@@ -131,6 +131,46 @@ def duplicate_titles(ctx: Context) -> Iterable[Problem]:
                 yield problem(P.DUPLICATE_TITLE, src, src.lines.get("title", 1), "title", other=first.rel)
 
 
+NAME_FIELDS = (("source", "来源", lambda s: (s.source,) if s.source else ()), ("author", "作者", lambda s: s.authors),
+               ("tags", "标签", lambda s: s.tags))
+NUMERALS = set("0123456789一二三四五六七八九十〇零")
+
+
+def near_duplicate_names(ctx: Context) -> Iterable[Problem]:
+    """A name used once or twice that differs by one character from a name used often: most likely a
+    typo (党委宣传科 for 党委宣传部) that would open a page of its own. Names differing in a number
+    (第一党支部, 第二党支部) are different on purpose."""
+    for key, label, names_of in NAME_FIELDS:
+        count: dict[str, int] = defaultdict(int)
+        for src in ctx.sources:
+            for name in names_of(src):
+                count[name] += 1
+        for rare, known in _near_pairs(count):
+            for src in ctx.sources:
+                if rare in names_of(src):
+                    yield problem(P.NEAR_DUPLICATE_NAME, src, src.lines.get(key, 1), key, what=label, name=rare,
+                                  known=known)
+
+
+def _near_pairs(count: dict[str, int]) -> Iterable[tuple[str, str]]:
+    """(rare name, the often-used name it is one edit away from), found by shared one-character deletions."""
+    by_deletion: dict[str, list[str]] = defaultdict(list)
+    for name in count:
+        if len(name) >= 3:
+            for variant in {name, *(name[:i] + name[i + 1:] for i in range(len(name)))}:
+                by_deletion[variant].append(name)
+    seen = set()
+    for names in by_deletion.values():
+        for rare in names:
+            for known in names:
+                differing = set(rare) ^ set(known)
+                if rare == known or (rare, known) in seen or differing and differing <= NUMERALS:
+                    continue
+                if count[known] >= 3 and count[rare] * 3 <= count[known]:
+                    seen.add((rare, known))
+                    yield rare, known
+
+
 def pinned_overflow(ctx: Context) -> Iterable[Problem]:
     """More pinned articles than the home page shows: the older ones would drop off it unnoticed."""
     limit = ctx.config.home.pinned
@@ -164,7 +204,7 @@ def files_not_published(ctx: Context) -> Iterable[Problem]:
 
 # Cross-article rules: each takes the Context and yields Problems (of checks registered in problems.py).
 RULES: tuple[Callable[[Context], Iterable[Problem]], ...] = (placeholders, unpublished, duplicate_titles,
-                                                             pinned_overflow, files_not_published)
+                                                             near_duplicate_names, pinned_overflow, files_not_published)
 
 
 def report_text(result: CheckResult, quiet: bool = False) -> str:

@@ -37,7 +37,7 @@ def test_links_become_relative_to_the_page_and_every_lookup_is_recorded(tmp_path
     rewrite = links.rewriter(src, urls, {"news/2024/files/名单.pdf"}, report, {}, content, deps)
     assert rewrite("href", "b.md") == "../../../" + urls.articles["news/2024/b.md"]
     assert rewrite("href", "b.md#part") .endswith("index.html#part")
-    assert rewrite("href", "files/名单.pdf") == "../../../news/2024/files/名单.pdf"
+    assert rewrite("href", "files/名单.pdf") == "../../../news/2024/files/%E5%90%8D%E5%8D%95.pdf"   # encoded
     for external in ("https://example.cn/x", "#top", "mailto:a@b.cn", "/djgz/"):
         assert rewrite("href", external) == external
     assert ("md", "news/2024/b.md", urls.articles["news/2024/b.md"]) in deps

@@ -35,7 +35,8 @@ def test_new_writes_complete_front_matter_that_loads(site, capsys):
     path = site / "content/news/2024/yin-hang-hang-zhang-dao-chong-qing-chang-qi-diao-yan.md"
     assert capsys.readouterr().out.strip() == "content/news/2024/yin-hang-hang-zhang-dao-chong-qing-chang-qi-diao-yan.md"
     text = path.read_text(encoding="utf-8")
-    for key in ("title", "date", "source", "author", "editor", "category", "tags", "summary", "slug", "cover",
+    assert "\ncategory:" not in text            # the folder it is written to decides its 栏目
+    for key in ("title", "date", "source", "author", "editor", "tags", "summary", "slug", "cover",
                 "pinned", "draft"):
         assert f"\n{key}: " in text, key
     report = Report()
