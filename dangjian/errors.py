@@ -40,6 +40,7 @@ class Check:
     severity: Severity
     message: str
     fix: str = ""
+    guide: str = ""            # for the editors' guide, where `fix` is all filled in by the rule
 
     def problem(self, path: Path | None, line: int | None, source_line: str | None = None,
                 field: str | None = None, **values) -> Problem:

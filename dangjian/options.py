@@ -7,6 +7,7 @@ build itself (build/pipeline.py), never options.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,10 +40,29 @@ class Options:
     def cache_folder(self) -> Path:
         if self.cache_dir is not None:
             return self.cache_dir
-        out = self.out.resolve()
+        out = self.out_path
         return out.parent / ".cache" / "build" / out.name
 
     @property
     def image_cache(self) -> Path:
         """Processed images are kept beside the output folder, in .cache/images/ (git-ignored)."""
-        return self.out.resolve().parent / ".cache" / "images"
+        return self.out_path.parent / ".cache" / "images"
+
+    @property
+    def out_path(self) -> Path:
+        """The output path, absolute but not resolved: it is a link that each build turns (release_slots)."""
+        return Path(os.path.abspath(self.out))
+
+
+def release_slots(out: Path) -> tuple[Path | None, Path]:
+    """(the folder readers see now, the folder the next build writes).
+
+    The output path is a symbolic link to one of two folders beside it (`.site.slots/a` and `/b`);
+    a build writes the other one and then turns the link. An output folder from before (a real
+    folder) is what readers see until the first build turns it into the link."""
+    out = Path(os.path.abspath(out))
+    slots = out.parent / f".{out.name}.slots"
+    if out.is_symlink():
+        live = (out.parent / os.readlink(out)).resolve()
+        return live, slots / ("b" if live.name == "a" else "a")
+    return (out.resolve() if out.is_dir() else None), slots / "a"

@@ -20,7 +20,8 @@ EMPTY_FILE = Check("empty-file", ERROR, "文件是空的",
 NO_FRONT_MATTER = Check("no-front-matter", ERROR, "缺少 front matter",
                         "文件第一行必须是 ---，接着写 title: 和 date: 等字段，再用一行 --- 结束")
 UNCLOSED_FRONT_MATTER = Check("unclosed-front-matter", ERROR, "front matter 没有结束", "在字段后面加一行 ---，再写正文")
-YAML_SYNTAX = Check("yaml-syntax", ERROR, "YAML 格式错误：{problem}", "{hint}")
+YAML_SYNTAX = Check("yaml-syntax", ERROR, "YAML 格式错误：{problem}", "{hint}",
+                    "看提示指出的那一行：多半是冒号、引号或缩进；值以特殊符号开头时，把整个值用英文双引号括起来")
 YAML_TOO_DEEP = Check("yaml-too-deep", ERROR, "front matter 嵌套太深，无法读取",
                       "字段的值只需要一行文字或一个简单列表，如 tags: [义诊, 志愿服务]")
 CUT_AT_HASH = Check("cut-at-hash", WARNING, "“{key}”一行里 # 后面的文字被当作注释忽略了：实际只读到“{kept}”",
@@ -28,10 +29,10 @@ CUT_AT_HASH = Check("cut-at-hash", WARNING, "“{key}”一行里 # 后面的文
 NOT_A_MAPPING = Check("not-a-mapping", ERROR, "front matter 应为“字段: 值”的形式", "例如 title: 我院召开党建工作会议")
 DUPLICATE_KEY = Check("duplicate-key", ERROR, "字段重复：“{key}”", "删除其中一行（另一处在第 {other} 行）")
 DUPLICATE_FIELD = Check("duplicate-field", ERROR, "字段重复：“{key}” 与第 {other} 行表示同一个字段", "删除其中一行")
-UNKNOWN_KEY = Check("unknown-key", WARNING, "未知字段：“{key}”", "{suggestion}")
+UNKNOWN_KEY = Check("unknown-key", WARNING, "未知字段：“{key}”", "{suggestion}", "检查字段名的拼写，提示会给出最接近的字段名")
 MISSING_FIELD = Check("missing-field", ERROR, "缺少{label}（{key}）", "在 front matter 中加一行：{key}: {placeholder}")
 EMPTY_FIELD = Check("empty-field", ERROR, "{label}为空", "在 {key}: 后面写上文章{label}")
-WRONG_TYPE = Check("wrong-type", ERROR, "字段类型不对：{what}", "{example}")
+WRONG_TYPE = Check("wrong-type", ERROR, "字段类型不对：{what}", "{example}", "照提示里的例子改写这一行的值")
 INVALID_DATE = Check("invalid-date", ERROR, "日期无效：“{value}”", "请写成 2024-05-12 或 2024-05-12 09:30")
 NO_CATEGORY = Check("no-category", ERROR, "没有指定栏目",
                     "把文件放进栏目文件夹（如 content/news/），或加一行 category: news")
@@ -53,7 +54,7 @@ INVALID_ALIAS = Check("invalid-alias", ERROR, "旧网址无效：“{value}”",
 ALIAS_TAKEN = Check("alias-taken", ERROR, "旧网址 /{url} 已经是另一篇文章的网址（{other}）",
                     "删掉这个旧网址，或给那篇文章换一个 slug")
 URL_GONE = Check("url-gone", WARNING, "上次发布的网址 /{url} 这次没有了{why}，读者和搜索引擎再打开它会看到“页面未找到”",
-                 "{fix}")
+                 "{fix}", "文章改了文件名的，加 slug: 原来的网址名，或加 旧网址: [原来的网址]；有意删除的可以不管")
 NO_SLUG = Check("no-slug", ERROR, "无法从文件名生成网址", "请加一行 slug: 英文或拼音网址名")
 
 # What a body links to (body/links.py) and the photos beside it (body/images.py) ------------------
@@ -79,8 +80,9 @@ UNREADABLE_IMAGE = Check("unreadable-image", WARNING, "图片无法读取，未�
 
 # Across articles (tools/check.py) ---------------------------------------------------------------
 PLACEHOLDER = Check("placeholder", ERROR, "正文还是模板里的提示文字", "写好正文并删除这一行")
-DRAFT = Check("draft", INFO, "草稿（draft: true），正式生成时不会发布", "{unchecked}")
-FUTURE = Check("future", INFO, "发布时间 {when} 在未来，到那时重新生成网站才会发布", "{unchecked}")
+DRAFT = Check("draft", INFO, "草稿（draft: true），正式生成时不会发布", "{unchecked}", "写好后删掉 draft: true")
+FUTURE = Check("future", INFO, "发布时间 {when} 在未来，到那时重新生成网站才会发布", "{unchecked}",
+               "定时发布：到那一天重新生成网站即可")
 DUPLICATE_TITLE = Check("duplicate-title", WARNING, "与 {other} 标题相同，且是同一天发布",
                         "如果是重复的文件，请删除其中一篇；否则请改一下标题")
 
@@ -117,6 +119,23 @@ CONFIG_CATEGORY_SLUG = Check("config-category-slug", ERROR, "栏目 slug 无效�
                              "只能用小写字母、数字和连字符，如 theme-education")
 CONFIG_CATEGORY_TWICE = Check("config-category-twice", ERROR, "栏目 slug 重复：“{slug}”", "每个栏目的 slug 必须不同")
 CONFIG_CATEGORY_NAME = Check("config-category-name", ERROR, "栏目 “{slug}” 的 name 为空", "请填写栏目中文名")
+
+
+SEVERITY_TEXT = {ERROR: "错误：网站不会更新", SERIOUS: "严重：网站照常发布，但页面有问题；检查（check）不通过",
+                 WARNING: "警告", INFO: "提示"}
+
+
+def guide_table() -> str:
+    """The editors' guide's 常见错误 table, from the registry itself (a test keeps the guide in step)."""
+    import re
+    rows = ["| 提示信息 | 级别 | 怎么改 |", "| --- | --- | --- |"]
+    for check in registry().values():
+        if check.code.startswith("config-") or check.code == "toml-syntax":
+            continue                                  # site.toml is the administrator's, not the editors'
+        message = re.sub(r"\{[a-z_]+\}", "…", check.message)
+        fix = check.guide or re.sub(r"\{[a-z_]+\}", "…", check.fix) or "—"
+        rows.append(f"| {message} | {SEVERITY_TEXT[check.severity]} | {fix} |".replace("\n", " "))
+    return "\n".join(rows)
 
 
 def registry() -> dict[str, Check]:

@@ -198,9 +198,9 @@ def _watch(preview: Preview, options: Options):
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
-    out = options.out.resolve()
+    out = options.out_path
     config = options.config.resolve()
-    ignored = [out, (options.cache_dir or out).resolve(), config.parent / ".cache"]
+    ignored = [out, out.parent / f".{out.name}.slots", (options.cache_dir or out).resolve(), config.parent / ".cache"]
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event):
@@ -232,8 +232,8 @@ def _watch(preview: Preview, options: Options):
     return observer
 
 
-def make_handler(root: Path, preview: Preview):
-    root = root.resolve()
+def make_handler(link: Path, preview: Preview):
+    link = link.absolute()               # a link each build turns: resolved per request, never kept
 
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "dangjian-preview"
@@ -253,7 +253,8 @@ def make_handler(root: Path, preview: Preview):
                 return self._send(200, "application/json; charset=utf-8", body, head, cache=False)
             if path == SCRIPT_URL:
                 return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode(), head, cache=False)
-            target = self._resolve(path)
+            root = link.resolve()
+            target = self._resolve(root, path)
             if target is not None and target.is_dir():
                 if not path.endswith("/"):
                     self.send_response(301)
@@ -273,7 +274,8 @@ def make_handler(root: Path, preview: Preview):
                 kind += "; charset=utf-8"
             return self._send(200, kind, data, head)
 
-        def _resolve(self, path: str) -> Path | None:
+        @staticmethod
+        def _resolve(root: Path, path: str) -> Path | None:
             """The file for a URL path, or None when it would fall outside the output folder."""
             try:
                 candidate = (root / unquote(path).lstrip("/")).resolve()

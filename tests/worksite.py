@@ -30,7 +30,7 @@ class Work:
 
     def cold(self) -> Path:
         out = self.root / "cold"
-        shutil.rmtree(out, ignore_errors=True)
+        remove_site(out)
         assert main(self.argv(out, "--no-cache", "--jobs", "1")) == 0
         return out
 
@@ -63,8 +63,15 @@ def corpus_article(work: Work) -> Path:
 def age(root: Path, seconds: int = 3600) -> None:
     """Make every input look saved an hour ago (saves in the last seconds are never trusted by stat)."""
     for path in [*root.rglob("*")]:
-        if path.is_file() and ".cache" not in path.parts and "site" not in path.relative_to(root).parts[:1]:
+        top = path.relative_to(root).parts[0]
+        if path.is_file() and ".cache" not in path.parts and top not in ("site", ".site.slots", "cold", ".cold.slots"):
             st = path.stat()
             os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
 
 
+def remove_site(out: Path) -> None:
+    """Delete a built site: the output link and both of its slots."""
+    if out.is_symlink():
+        out.unlink()
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out.parent / f".{out.name}.slots", ignore_errors=True)

@@ -1,22 +1,29 @@
-"""Write the site safely: stage into a temporary folder beside the output, then swap.
+"""Publish the site atomically for readers: they see the old site or the new one, never a mix.
+
+The output path (`site`) is a symbolic link to one of two folders beside it, `.site.slots/a` and
+`.site.slots/b`. A build writes the folder readers do not see, then turns the link with one
+atomic rename. The two folders share every unchanged file (hard links, never written in place:
+a changed file is written beside and renamed over), so bringing the hidden folder up to date
+costs what changed since it was last published, not the whole site.
 
 - Refuses two pages on one path and any path outside the output folder.
-- A failed or interrupted build removes its staging folder and leaves the
-  published site byte-for-byte as it was.
-- A file whose bytes did not change is hard-linked from the previous output,
-  so it is not rewritten and keeps its modification time.
+- A failed, interrupted or killed build leaves what readers see exactly as it was.
+- A file whose bytes did not change keeps its inode and modification time.
+- Where the file system has no symbolic links, the folders are swapped by two renames instead
+  (readers never see a mix, but for an instant find no folder at all).
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.urls import is_safe
 from ..errors import OutputError
-from ..options import MARKER
+from ..options import MARKER, release_slots
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +38,27 @@ class WriteStats:
         return self.written + self.unchanged
 
 
-class Writer:
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir.resolve()
-        self.staging = self.out_dir.parent / f".{self.out_dir.name}.tmp-{os.getpid()}"
+@dataclass
+class Release:
+    """The next version of the site, assembled in the hidden slot, then published by `commit`.
+
+    `live` and `hidden` are the two slots' files with (size, mtime, inode) as they were when the
+    build began (output stats); `fresh`: rebuild the hidden slot from nothing (a cold build)."""
+
+    out: Path
+    live_files: dict = field(default_factory=dict)
+    hidden_files: dict = field(default_factory=dict)
+    fresh: bool = True
+
+    def __post_init__(self):
+        self.live, self.hidden = release_slots(self.out)
         self.owners: dict[str, str] = {}
         self.stats = WriteStats()
+        self.changed: list[str] = []         # files whose bytes differ from what readers see now
+        self.removed: list[str] = []         # files readers see now that the new version drops
         self._made_dirs: set[Path] = set()
 
-    # Planning ------------------------------------------------------------
+    # Planning ------------------------------------------------------------------------------------
     def reserve(self, path: str, owner: str) -> None:
         """Claim an output path before anything is written; refuse clashes and escapes."""
         if not is_safe(path):
@@ -50,203 +69,139 @@ class Writer:
             raise OutputError(f"两个页面要写到同一个位置 {path}：{self.owners[path]} 和 {owner}")
         self.owners[path] = owner
 
-    # Writing ---------------------------------------------------------------
-    def __enter__(self) -> "Writer":
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        self.staging.mkdir(parents=True)
-        if self.staging.resolve() != self.staging:
-            raise OutputError(f"临时文件夹的位置不安全：{self.staging}")
+    # Writing -----------------------------------------------------------------------------------------
+    def __enter__(self) -> "Release":
+        if self.fresh and self.hidden.exists():
+            shutil.rmtree(self.hidden)
+            self.hidden_files = {}
+        self.hidden.mkdir(parents=True, exist_ok=True)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
+        """Nothing to undo: readers never saw the hidden slot (the next build checks its files)."""
 
-    def _target(self, path: str) -> Path:
-        if path not in self.owners:
-            raise OutputError(f"未预留的输出路径：{path}")
-        target = self.staging / path
+    def _dir_of(self, target: Path) -> None:
         parent = target.parent
         if parent not in self._made_dirs:
             parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(parent)
-        # No resolve() per file (seconds on a big site): `reserve` admits only normalised
-        # relative paths, and the staging folder is new, so it holds no symlink to escape by.
-        return target
 
-    def write(self, path: str, data: bytes) -> bool:
-        """Stage one file; True if its bytes differ from the published one."""
-        target = self._target(path)
-        if self._link_unchanged(path, target, data):
-            return False
-        target.write_bytes(data)
-        self.stats.written += 1
-        return True
-
-    def copy(self, path: str, source: Path) -> None:
-        target = self._target(path)
-        old = self.out_dir / path
-        try:
-            st_old, st_new = old.stat(), source.stat()
-            if st_old.st_size == st_new.st_size and old.read_bytes() == source.read_bytes():
-                os.link(old, target)
-                self.stats.unchanged += 1
-                return
-        except OSError:
-            pass
-        shutil.copyfile(source, target)
-        self.stats.written += 1
-
-    def _link_unchanged(self, path: str, target: Path, data: bytes) -> bool:
-        old = self.out_dir / path
-        try:
-            if old.stat().st_size != len(data) or old.read_bytes() != data:
-                return False
-            os.link(old, target)
-        except OSError:
-            return False
-        self.stats.unchanged += 1
-        return True
-
-    def read(self, path: str) -> bytes:
-        """The bytes this build produced for `path` (staged, or linked from the old site)."""
-        return (self.staging / path).read_bytes()
-
-    def commit(self) -> None:
-        """Swap the staged tree in for the published one."""
-        backup = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
-        if backup.exists():
-            shutil.rmtree(backup)
-        if self.out_dir.exists():
-            os.rename(self.out_dir, backup)
-        os.rename(self.staging, self.out_dir)
-        shutil.rmtree(backup, ignore_errors=True)
-
-
-class IncrementalWriter:
-    """Update a published site in place, changing only files whose bytes differ.
-
-    Changed files are staged beside the output first; nothing in the published
-    folder changes until `commit`, which records a journal, then renames the
-    staged files into place and deletes pages that no longer exist. An
-    interrupted commit is completed by `recover` at the start of the next
-    build, so the site ends up either wholly old or wholly new.
-    """
-
-    def __init__(self, out_dir: Path, journal: Path):
-        self.out_dir = out_dir.resolve()
-        self.journal = journal
-        self.staging = self.out_dir.parent / f".{self.out_dir.name}.inc-{os.getpid()}"
-        self.owners: dict[str, str] = {}
-        self.stats = WriteStats()
-        self.changed: list[str] = []         # staged, to be renamed into place
-        self.removed: list[str] = []
-        self._made_dirs: set[Path] = set()
-
-    reserve = Writer.reserve
-
-    def __enter__(self) -> "IncrementalWriter":
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        self.staging.mkdir(parents=True)
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-    def _stage(self, path: str) -> Path:
+    def _place(self, path: str, make) -> None:
+        """Put a new inode at `path` in the hidden slot: `make(tmp)` creates it, a rename puts it there."""
         if path not in self.owners:
             raise OutputError(f"未预留的输出路径：{path}")
-        target = self.staging / path
-        if target.parent not in self._made_dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made_dirs.add(target.parent)
-        self.changed.append(path)
-        self.stats.written += 1
-        return target
+        target = self.hidden / path
+        self._dir_of(target)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        make(tmp)
+        os.replace(tmp, target)
 
     def keep(self, path: str) -> None:
-        """The published file is known to be current (its inputs did not change)."""
+        """The file readers see now is the one wanted (the hidden slot takes it over in `commit`)."""
         self.stats.unchanged += 1
 
     def write(self, path: str, data: bytes) -> bool:
-        old = self.out_dir / path
-        try:
-            if old.stat().st_size == len(data) and old.read_bytes() == data:
-                self.stats.unchanged += 1
-                return False
-        except OSError:
-            pass
-        self._stage(path).write_bytes(data)
+        """Stage one file; True if its bytes differ from the file readers see now (then it is written
+        into the hidden slot; forked workers' writes are listed in `changed` by the pipeline)."""
+        if self._same_as_live(path, data):
+            self.keep(path)
+            return False
+        self._place(path, lambda tmp: tmp.write_bytes(data))
+        self.stats.written += 1
+        self.changed.append(path)
         return True
 
     def copy(self, path: str, source: Path) -> None:
-        old = self.out_dir / path
+        old = self.live / path if self.live is not None else None
         try:
-            if old.stat().st_size == source.stat().st_size and old.read_bytes() == source.read_bytes():
-                self.stats.unchanged += 1
+            if old is not None and old.stat().st_size == source.stat().st_size and old.read_bytes() == source.read_bytes():
+                self.keep(path)
                 return
         except OSError:
             pass
-        shutil.copyfile(source, self._stage(path))
+        self._place(path, lambda tmp: shutil.copyfile(source, tmp))
+        self.stats.written += 1
+        self.changed.append(path)
+
+    def _same_as_live(self, path: str, data: bytes) -> bool:
+        if self.live is None:
+            return False
+        try:
+            old = self.live / path
+            return old.stat().st_size == len(data) and old.read_bytes() == data
+        except OSError:
+            return False
 
     def read(self, path: str) -> bytes:
-        """The bytes this build produced for `path`: staged if changed, else the published file."""
-        staged = self.staging / path
-        return staged.read_bytes() if staged.exists() else (self.out_dir / path).read_bytes()
+        """The bytes this build produced for `path` (written now, or the same as readers see)."""
+        return ((self.hidden if path in self.changed else self.live) / path).read_bytes()
 
     def remove(self, path: str) -> None:
+        """(A file readers see now.) Not part of the new version unless reserved."""
         if path not in self.owners and is_safe(path):
             self.removed.append(path)
 
+    # Publishing ------------------------------------------------------------------------------------
     def commit(self) -> None:
-        if not self.changed and not self.removed:
+        """When the new version differs from what readers see: give the hidden slot every unchanged
+        file (shared with the live one), drop what the new version has not, and turn the link.
+        When nothing differs, nothing at all is touched."""
+        written = set(self.changed)
+        if self.live is not None and not written and not self.removed \
+                and self.live_files and set(self.owners) <= set(self.live_files):
             return
-        import json
-        self.journal.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.journal.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"out": str(self.out_dir), "staging": str(self.staging),
-                                   "changed": self.changed, "removed": self.removed}), "utf-8")
-        os.replace(tmp, self.journal)        # from here on the update is completed, never half-done
-        _apply_journal(self.journal)
+        for path in self.owners.keys() - written:
+            if self.fresh or self.hidden_files.get(path) != self.live_files.get(path):
+                self._place(path, lambda tmp, path=path: os.link(self.live / path, tmp))
+        for path in set(self.hidden_files) - set(self.owners):
+            target = self.hidden / path
+            if is_safe(path) or path.rsplit("/", 1)[-1].endswith(".tmp"):
+                target.unlink(missing_ok=True)
+                _prune(target.parent, self.hidden)
+        _turn_link(self.out, self.hidden)
 
 
-def _apply_journal(journal: Path) -> None:
-    import json
-    import signal
-    import threading
-    plan = json.loads(journal.read_text("utf-8"))
-    out, staging = Path(plan["out"]), Path(plan["staging"])
-    # Ctrl-C waits for these few renames rather than leaving a half-updated site.
-    masked = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if masked else None
+def _turn_link(out: Path, slot: Path) -> None:
+    """Make `out` point at `slot` with one atomic rename (readers see one folder or the other)."""
+    for stale in out.parent.glob(f".{out.name}.link-*"):        # left by a build killed right here
+        stale.unlink(missing_ok=True)
+    link = out.parent / f".{out.name}.link-{os.getpid()}"
     try:
-        for path in plan["changed"]:
-            if not is_safe(path):
-                continue
-            src, dst = staging / path, out / path
-            if src.exists():
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(src, dst)
-        for path in plan["removed"]:
-            if not is_safe(path):
-                continue
-            target = out / path
-            try:
-                target.unlink()
-            except FileNotFoundError:
-                pass
-            _prune(target.parent, out)
-        journal.unlink()
-        shutil.rmtree(staging, ignore_errors=True)
-    finally:
-        if masked:
-            signal.signal(signal.SIGINT, previous)
+        os.symlink(os.path.relpath(slot, out.parent), link, target_is_directory=True)
+    except (OSError, NotImplementedError):
+        _swap_folders(out, slot)
+        return
+    if out.is_symlink() or not out.exists():
+        os.replace(link, out)
+        return
+    if not _exchange(link, out):            # a folder from before: swapped with the link at once
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.rename(out, old)
+        os.replace(link, out)
+        link = old
+    shutil.rmtree(link, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): swap two paths atomically. False where not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0      # AT_FDCWD, EXCHANGE
+    except (AttributeError, OSError):
+        return False
+
+
+def _swap_folders(out: Path, slot: Path) -> None:
+    """Without symbolic links: the slot is renamed to the output path (the old one set aside)."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.rename(out, old)
+    os.rename(slot, out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _prune(folder: Path, root: Path) -> None:
-    """Remove folders left empty by deleted pages, up to the output root."""
+    """Remove folders left empty by deleted pages, up to the slot's root."""
     while folder != root and folder.is_relative_to(root):
         try:
             folder.rmdir()
@@ -255,25 +210,15 @@ def _prune(folder: Path, root: Path) -> None:
         folder = folder.parent
 
 
-def recover(journal: Path) -> bool:
-    """Finish an update that was interrupted while being committed."""
-    if not journal.exists():
-        return False
-    try:
-        _apply_journal(journal)
-    except (OSError, ValueError, KeyError):
-        journal.unlink(missing_ok=True)
-        return False
-    log.info("已完成上次中断的网站更新")
-    return True
-
-
 def check_output_folder(out: Path, protected: list[Path | None]) -> None:
     """Refuse an output folder that holds content, templates or config, or one this tool did not make."""
     resolved = out.resolve()
     places = [p.resolve() for p in protected if p] + [Path.cwd().resolve(), Path.home()]
     for place in places:
-        if resolved == place or place.is_relative_to(resolved):
+        if resolved == place or place.is_relative_to(resolved) or out.absolute() == place:
             raise OutputError(f"输出文件夹 {out} 包含内容、模板或配置，拒绝覆盖 — 请用 --out 指定单独的文件夹，如 site")
+    live, _ = release_slots(out)
+    if out.is_symlink() and (live is None or live.parent.name != f".{out.name}.slots"):
+        raise OutputError(f"输出位置 {out} 是一个指向别处的链接，拒绝覆盖 — 请换一个 --out 文件夹")
     if resolved.exists() and (not resolved.is_dir() or (any(resolved.iterdir()) and not (resolved / MARKER).exists())):
         raise OutputError(f"输出文件夹 {out} 已存在且不是本工具生成的，拒绝覆盖 — 请换一个 --out 文件夹，或先手动删除它")

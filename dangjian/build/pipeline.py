@@ -23,7 +23,7 @@ from ..options import MARKER, Options
 from ..util import memory, parallel
 from ..util.parallel import cancelled
 from ..util.progress import Laps, Progress, Silent
-from .output import IncrementalWriter, Writer, check_output_folder, recover
+from .output import Release, check_output_folder
 
 if TYPE_CHECKING:
     from ..core.model import Site
@@ -76,13 +76,13 @@ class Build:
         self.remove = remove                 # deletes the search indexer's scratch folders (default: here, now)
         self.laps = Laps(log)
         self.rebuild = Rebuild(options, session)
-        self.rebuild.start(recover)
+        self.rebuild.start()
         self.gathered: Gathered | None = None
         self.site: Site | None = None
         self.pages_planned: list[Page] = []
         self.copies: dict[str, Path] = {}
-        self.writer: Writer | IncrementalWriter | None = None
-        self._writing = False                # the writer's staging folder exists
+        self.writer: Release | None = None
+        self._writing = False                # a release is being assembled
         self.todo: list[Page] = []           # the pages rendered (the others are current)
         self.indexed = False
 
@@ -159,7 +159,7 @@ class Build:
         options, gathered = self.options, self.gathered
         from .assets import copies
         check_output_folder(options.out, [options.content, options.config.resolve().parent, options.templates])
-        writer = IncrementalWriter(options.out, self.rebuild.journal) if incremental else Writer(options.out)
+        writer = Release(options.out, self.rebuild.published(), self.rebuild.hidden(), fresh=not incremental)
         for page in self.pages_planned:
             writer.reserve(page.path, page.title)
         self.copies = copies(options, gathered.urls, gathered.published_files, gathered.images, gathered.image_cache)
@@ -173,7 +173,7 @@ class Build:
         """Render and stage pages over worker processes; with a `signer`, also sign them (cold builds)."""
         writer = self.writer
         self.progress.phase("生成页面", len(pages))
-        before = (writer.stats.written, writer.stats.unchanged, len(getattr(writer, "changed", ())))
+        before = (writer.stats.written, writer.stats.unchanged, len(writer.changed))
 
         def render(page: Page):
             wrote = writer.write(page.path, renderer.render(page))
@@ -184,8 +184,7 @@ class Build:
         # Workers staged the files; the counts are rebuilt here from what each reported.
         writer.stats.written = before[0] + sum(flags)
         writer.stats.unchanged = before[1] + len(flags) - sum(flags)
-        if hasattr(writer, "changed"):
-            writer.changed[before[2]:] = [p.path for p, wrote in zip(pages, flags) if wrote]
+        writer.changed[before[2]:] = [p.path for p, wrote in zip(pages, flags) if wrote]
         return [r[1] for r in results]
 
     def keep_search(self) -> bool:
@@ -201,7 +200,7 @@ class Build:
             return False
         from . import search        # loaded only by builds with search on
         gathered, writer = self.gathered, self.writer
-        bundle = search.index(self.site, gathered.urls, writer.read, self.options.out.resolve().parent, self.options.jobs,
+        bundle = search.index(self.site, gathered.urls, writer.read, self.options.out_path.parent, self.options.jobs,
                               self.cancel, self.remove)
         try:
             for path in sorted(bundle.rglob("*")):
@@ -226,7 +225,7 @@ class Build:
                 self.writer.keep(path)
 
     def publish(self) -> None:
-        """Swap the staged site in (cold) or apply the changed files (incremental): atomic for readers."""
+        """Turn the output link to the new version (build/output.py): readers see the old site or the new."""
         if self.rebuild.incremental:
             for path in self.rebuild.published():
                 self.writer.remove(path)
@@ -251,5 +250,5 @@ class Build:
             log.info("图片：%d 张，新处理 %d 张，%d 张未变（使用缓存）", len(gathered.images), stats.processed, stats.cached)
         return Result(len(self.site.articles), len(self.pages_planned), self.laps.elapsed, writer.stats.written,
                       writer.stats.unchanged, gathered.report.warnings, rendered=len(self.todo),
-                      removed=len(getattr(writer, "removed", ())), incremental=self.rebuild.incremental,
+                      removed=len(writer.removed), incremental=self.rebuild.incremental,
                       images_processed=stats.processed, images_cached=stats.cached, indexed=self.indexed)

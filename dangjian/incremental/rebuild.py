@@ -24,7 +24,7 @@ from ..core.content import Source, find, table_key
 from ..core.model import Body, Site
 from ..core.pages import Page
 from ..core.urls import Slugger, Urls
-from ..options import MARKER, THEME, Options
+from ..options import MARKER, THEME, Options, release_slots
 from ..util import memory, parallel
 from .cache import (ENGINE, BuildCache, CacheCorrupt, Session, digest, output_stats, pack_body, pack_source,
                     tree_stats, unpack_body, unpack_source)
@@ -62,6 +62,7 @@ class Rebuild:
         self._fresh_html: dict[str, str] = {}
         self._changed = 0                       # files parsed, bodies converted anew
         self._current: dict | None = None       # the published files' stats, when incremental
+        self._hidden: dict = {}                 # the hidden slot's files' stats (output.Release)
         self._outputs_soon = None
         self._signer: Signer | None = None
         self._signed: Signed | None = None
@@ -69,17 +70,10 @@ class Rebuild:
         self._articles: dict[str, str] = {}
 
     # Before anything ---------------------------------------------------------------------------
-    @property
-    def journal(self) -> Path:
-        return self.options.cache_folder / "journal.json"
-
-    def start(self, recover) -> None:
-        """Look at the inputs (their stats make the fingerprint the next build compares);
-        `recover(journal)` first completes an update of the site that was interrupted."""
+    def start(self) -> None:
+        """Look at the inputs (their stats make the fingerprint the next build compares)."""
         self.scanned = find(self.options.content)
         if self.enabled:
-            if recover(self.journal):
-                self.cache.discard()             # the recorded output stats predate that update
             self.fingerprint, self.newest = self._fingerprint()
 
     def unchanged(self) -> dict | None:
@@ -121,7 +115,7 @@ class Rebuild:
         o = self.options
         return (str(o.content.resolve()), str(o.content), str(o.config.resolve()),
                 str(o.templates.resolve()) if o.templates else "", str(o.static or ""),
-                o.drafts, o.future, str(o.out.resolve()), o.search)
+                o.drafts, o.future, str(o.out_path), o.search)
 
     def load(self) -> bool:
         """Load the last build's state; True when this build is incremental (its output is ours)."""
@@ -133,9 +127,9 @@ class Rebuild:
             self.slugger = Slugger(self.state.slugs)
             self.related = dict(self.state.related)
         self.incremental = self.state is not None and (self.options.out / MARKER).is_file()
-        if self.incremental:             # the published files' stats, taken by a child meanwhile
-            out = self.options.out
-            self._outputs_soon = parallel.soon(lambda: output_stats(out))
+        if self.incremental:             # both slots' files' stats, taken by a child meanwhile
+            out, (_, hidden) = self.options.out, release_slots(self.options.out)
+            self._outputs_soon = parallel.soon(lambda: (output_stats(out), output_stats(hidden)))
         return self.incremental
 
     def discard(self) -> None:
@@ -257,8 +251,13 @@ class Rebuild:
     def published(self) -> dict:
         """The published files' stats at the start of an incremental build ({} otherwise)."""
         if self._outputs_soon is not None:
-            self._current, self._outputs_soon = self._outputs_soon(), None
+            (self._current, self._hidden), self._outputs_soon = self._outputs_soon(), None
         return self._current or {}
+
+    def hidden(self) -> dict:
+        """The hidden slot's files' stats at the start of an incremental build ({} otherwise)."""
+        self.published()
+        return self._hidden
 
     def _same_file(self, path: str, current: dict) -> bool:
         """The published file is the one the last build wrote."""

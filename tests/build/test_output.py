@@ -1,11 +1,13 @@
 """build/output.py: the atomic writer; nothing written outside the output folder."""
+import os
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-from dangjian.build.output import Writer
+from dangjian.build.output import Release
 from dangjian.errors import OutputError
+from dangjian.options import MARKER, release_slots
 
 
 def write(path: Path, text: str) -> Path:
@@ -14,9 +16,25 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_writer_refuses_escapes_and_clashes(tmp_path):
-    writer = Writer(tmp_path / "site")
-    for bad in ["../x.html", "/etc/x", "a/../../x"]:
+def release(out: Path, files: dict[str, bytes], fresh: bool = False) -> Release:
+    """One build's output, published: what output.Release does for the pipeline."""
+    from dangjian.incremental.cache import output_stats
+    live, hidden = release_slots(out)
+    writer = Release(out, output_stats(out) if live else {}, output_stats(hidden), fresh=fresh)
+    for path in files:
+        writer.reserve(path, "test")
+    with writer:
+        for path, data in files.items():
+            writer.write(path, data)
+        for path in writer.live_files:
+            writer.remove(path)
+        writer.commit()
+    return writer
+
+
+def test_a_release_refuses_escapes_and_clashes(tmp_path):
+    writer = Release(tmp_path / "site")
+    for bad in ["../x.html", "/etc/x", "a/../../x", "a/" + "x" * 300 + ".html"]:
         with pytest.raises(OutputError):
             writer.reserve(bad, "test")
     writer.reserve("a/index.html", "first")
@@ -25,28 +43,45 @@ def test_writer_refuses_escapes_and_clashes(tmp_path):
     assert "first" in str(info.value) and "second" in str(info.value)
 
 
-def test_writer_swaps_atomically_and_keeps_unchanged_files(tmp_path):
+def test_the_output_is_a_link_turned_at_once_and_unchanged_files_keep_their_inode(tmp_path):
     out = tmp_path / "site"
-    for content in (b"one", b"one"):
-        writer = Writer(out)
-        writer.reserve("a/index.html", "a")
-        writer.reserve("b.txt", "b")
-        with writer:
-            writer.write("a/index.html", content)
-            writer.write("b.txt", b"b")
-            writer.commit()
-    assert writer.stats.unchanged == 2 and writer.stats.written == 0
-    mtime = (out / "a/index.html").stat().st_mtime_ns
-    writer = Writer(out)
+    release(out, {"a/index.html": b"one", "b.txt": b"b"}, fresh=True)
+    assert out.is_symlink() and (out / "a/index.html").read_bytes() == b"one"
+    first = os.readlink(out)
+    before = (out / "b.txt").stat()
+    second = release(out, {"a/index.html": b"two", "b.txt": b"b"})
+    assert os.readlink(out) != first and (out / "a/index.html").read_bytes() == b"two"
+    after = (out / "b.txt").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert second.changed == ["a/index.html"] and second.stats.written == 1
+    third = release(out, {"a/index.html": b"two", "b.txt": b"b"})
+    assert third.stats.written == 0 and os.readlink(out) != first      # nothing new: the link stays
+    release(out, {"a/index.html": b"two"})
+    _, hidden = release_slots(out)                 # the version readers saw until now is untouched
+    assert not (out / "b.txt").exists() and (hidden / "b.txt").exists()
+
+
+def test_a_failed_build_leaves_what_readers_see(tmp_path):
+    out = tmp_path / "site"
+    release(out, {"a/index.html": b"one"}, fresh=True)
+    link = os.readlink(out)
+    writer = Release(out, {}, {})
     writer.reserve("a/index.html", "a")
     with pytest.raises(RuntimeError):
         with writer:
             writer.write("a/index.html", b"two")
             raise RuntimeError("interrupted")
-    assert (out / "a/index.html").read_bytes() == b"one"
-    assert (out / "a/index.html").stat().st_mtime_ns == mtime
-    assert (out / "b.txt").exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert os.readlink(out) == link and (out / "a/index.html").read_bytes() == b"one"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.slots", "site"]
+
+
+def test_an_output_folder_from_before_becomes_the_link(tmp_path):
+    out = tmp_path / "site"
+    write(out / MARKER, "x")
+    write(out / "old.html", "old")
+    release(out, {MARKER: b"x", "new.html": b"new"}, fresh=True)
+    assert out.is_symlink() and (out / "new.html").exists() and not (out / "old.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.slots", "site"]
 
 
 def test_a_slug_that_climbs_out_writes_nothing_outside(tmp_path, capsys):

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from dangjian.build.output import recover
 from dangjian.build.pipeline import build
 from dangjian.core.urls import Urls
 from dangjian.errors import Report
@@ -32,7 +31,7 @@ def built(tmp_path: Path) -> Options:
 
 def opened(options: Options) -> Rebuild:
     rebuild = Rebuild(options)
-    rebuild.start(recover)
+    rebuild.start()
     return rebuild
 
 
@@ -72,7 +71,7 @@ def test_a_body_is_reused_only_while_its_lookups_answer_the_same(built):
 
 def test_without_the_cache_nothing_is_reused_or_recorded(built):
     rebuild = Rebuild(replace(built, cache=False))
-    rebuild.start(recover)
+    rebuild.start()
     assert rebuild.unchanged() is None and not rebuild.load() and rebuild.compiled_templates() is None
     rel, st = rebuild.scanned[0][0]
     assert rebuild.known_source(rel, st, "") is None
