@@ -83,7 +83,7 @@ PLACEHOLDER = Check("placeholder", ERROR, "正文还是模板里的提示文字"
 DRAFT = Check("draft", INFO, "草稿（draft: true），正式生成时不会发布", "{unchecked}", "写好后删掉 draft: true")
 FUTURE = Check("future", INFO, "发布时间 {when} 在未来，到那时重新生成网站才会发布", "{unchecked}",
                "定时发布：到那一天重新生成网站即可")
-DUPLICATE_TITLE = Check("duplicate-title", WARNING, "与 {other} 标题相同，且是同一天发布",
+DUPLICATE_TITLE = Check("duplicate-title", WARNING, "与 {other} 标题相同，同一栏目、同一天发布",
                         "如果是重复的文件，请删除其中一篇；否则请改一下标题")
 
 NEAR_DUPLICATE_NAME = Check("near-duplicate-name", WARNING, "{what}“{name}”与常用的“{known}”只差一个字，是否写错了？",

@@ -45,7 +45,7 @@ def test_text_reports_broken_md_link_and_missing_image_with_file_and_line(broken
     assert "content/news/2024/a.md:4: 封面图片不存在：images/missing-cover.jpg" in out
     # errors here, not warnings (the build only warns)
     assert "警告：链接的文章不存在" not in out and "警告：图片不存在" not in out
-    assert "content/news/2024/c.md:2: 警告：与 news/2024/b.md 标题相同，且是同一天发布" in out
+    assert "content/news/2024/c.md:2: 警告：与 news/2024/b.md 标题相同，同一栏目、同一天发布" in out
     assert "content/news/2099/later.md:3: 提示：发布时间 2099-01-01 00:00 在未来" in out
     assert out.strip().splitlines()[-1] == "检查未通过：4 篇文章，4 个错误，1 条警告，1 条提示"
     assert "b.md: " not in out            # the good link resolves
@@ -115,11 +115,15 @@ def test_link_to_a_draft_is_a_warning_not_an_error(tmp_path, monkeypatch, capsys
 
 def test_strict_fails_on_duplicate_titles(tmp_path, monkeypatch, capsys):
     make_site(tmp_path, {"news/2024/a.md": article("同题", "2024-03-05"),
-                         "notices/2024/b.md": article("同题", "2024-03-05 10:00")})
+                         "news/2024/b.md": article("同题", "2024-03-05 10:00"),
+                         "notices/2024/c.md": article("另一栏目同题", "2024-03-05"),
+                         "news/2024/d.md": article("另一栏目同题", "2024-03-05")})
     monkeypatch.chdir(tmp_path)
     assert main(["check"]) == 0
-    assert main(["check", "--strict", "--format", "json"]) == 1
     capsys.readouterr()
+    assert main(["check", "--strict", "--format", "json"]) == 1
+    found = [f["path"] for f in json.loads(capsys.readouterr().out) if f["code"] == "duplicate-title"]
+    assert found == ["content/news/2024/b.md"]          # the same title in two 栏目 is two reports
 
 
 def test_everything_build_validates_is_reported_at_once(tmp_path, monkeypatch, capsys):
@@ -174,3 +178,12 @@ def _tiny_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), (176, 28, 28)).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def test_the_sample_site_and_a_generated_corpus_check_clean(tmp_path, monkeypatch, capsys):
+    """0 errors and 0 warnings: every rule holds on real-looking content (what is left is 提示)."""
+    from conftest import ROOT, make_corpus
+    for content in (ROOT / "content", make_corpus(tmp_path, 600, seed=3)):
+        assert main(["check", "--content", str(content), "--config", str(ROOT / "site.toml"), "--format", "json"]) == 0
+        findings = json.loads(capsys.readouterr().out)
+        assert [f for f in findings if f["severity"] != "info"] == [], content
