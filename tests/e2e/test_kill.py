@@ -45,16 +45,18 @@ def test_killed_builds_leave_the_old_site_or_the_new_one(tmp_path: Path):
         subprocess.run(argv(content, tmp_path / f"v{n}", "--no-cache"), check=True)
         expected[n] = tree(tmp_path / f"v{n}")
     out = tmp_path / "site"
-    subprocess.run(argv(content, out), check=True)          # version 2 published
+    version(content, files, originals, 1)
+    subprocess.run(argv(content, out), check=True)          # version 1 published
+    version(content, files, originals, 2)
     started = time.monotonic()
-    subprocess.run(argv(content, out), check=True)
-    duration = max(time.monotonic() - started, 0.3)
+    subprocess.run(argv(content, out), check=True)          # version 2: how long an edit build takes
+    duration = time.monotonic() - started
     mixed, outcomes = [], []
     for kill in range(KILLS):
         old, new = (2, 1) if kill % 2 == 0 else (1, 2)
         version(content, files, originals, new)
         proc = subprocess.Popen(argv(content, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rnd.uniform(0.05, 3 * duration))
+        time.sleep(rnd.uniform(0.05, 1.2 * duration))      # any moment of the build, and just after
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         seen = tree(out)
