@@ -79,7 +79,7 @@ def _argparse_zh(message: str) -> str:
     return f"命令行参数有误（{message}）"
 
 
-DIMENSIONS = {"来源": "source", "作者": "author", "栏目": "category", "月份": "month"}
+DIMENSIONS = {"来源": "source", "作者": "author", "栏目": "category", "月份": "month", "更新": "update"}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -103,6 +103,7 @@ def make_parser() -> argparse.ArgumentParser:
     p_check = sub.add_parser("check", help="只检查内容（含链接、图片、封面），不生成文件")
     _common(p_check)
     p_check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text；json 供自动检查用）")
+    p_check.add_argument("--external", action="store_true", help="同时打开每个外部链接，报告打不开的（需要联网，较慢）")
     p_new = sub.add_parser("new", help="新建一篇文章（自动填好开头信息）")
     p_new.add_argument("title", help="文章标题")
     p_new.add_argument("--category", required=True, help="栏目英文名或中文名，如 news")
@@ -114,8 +115,10 @@ def make_parser() -> argparse.ArgumentParser:
     p_new.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
     p_stats = sub.add_parser("stats", help="统计已发布文章的篇数（按来源、作者、栏目、月份）")
     _common(p_stats)
-    p_stats.add_argument("--by", choices=("source", "author", "category", "month"), type=lambda v: DIMENSIONS.get(v, v),
-                         help="只按这一项统计：source（来源）、author（作者）、category（栏目）或 month（月份）；默认全部")
+    p_stats.add_argument("--by", choices=("source", "author", "category", "month", "update"),
+                         type=lambda v: DIMENSIONS.get(v, v),
+                         help="只按这一项统计：source（来源）、author（作者）、category（栏目）、month（月份），"
+                              "或 update（栏目更新情况）；默认全部")
     p_stats.add_argument("--year", type=int, help="只统计这一年，如 2024")
     p_stats.add_argument("--csv", type=Path, help="同时保存为 CSV 文件（Excel 可直接打开）")
     p_import = sub.add_parser("import", help="把旧网站保存下来的网页（.txt/.html 或文件夹）转换成文章")
@@ -230,7 +233,7 @@ def _main(argv: list[str]) -> int:
 # Editors' tools: each returns the exit code; their logic lives in their own modules.
 def _check(args, options: Options) -> int:
     from .tools.check import report_json, report_text, run_checks
-    result = run_checks(options)
+    result = run_checks(options, external=args.external)
     print(report_json(result) if args.format == "json" else report_text(result, args.quiet))
     return 0 if result.ok else 1
 
@@ -246,9 +249,14 @@ def _new(args, options: Options) -> int:
 
 def _stats(args, options: Options) -> int:
     from .tools import stats
-    tables = stats.tables(options, [args.by] if args.by else stats.DIMENSIONS_CLI, args.year)
+    site, now = stats.published(options)
+    counted = [] if args.by == "update" else [args.by] if args.by else stats.DIMENSIONS_CLI
+    tables = stats.tables(site, counted, args.year)
     if not args.quiet:
-        print("\n\n".join(stats.format_table(t) for t in tables))
+        shown = [stats.format_table(t) for t in tables]
+        if args.by in (None, "update"):
+            shown.append(stats.format_updates(stats.updates(site, now)))
+        print("\n\n".join(shown))
     if args.csv:
         stats.write_csv(tables, args.csv)
         log.info("已保存：%s", args.csv)

@@ -7,7 +7,7 @@ in the file is reported at once.
 import difflib
 import re
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +33,8 @@ class CategoryConfig:
     name: str = doc("栏目中文名，如 工作动态")
     description: str = doc("栏目简介，显示在栏目页顶部", "")
     order: int = doc("排列顺序，数字小的在前", 0)
+    update_every: int = doc("至少每多少天要有新文章（如工作动态 14、通知公告 180）；超期时 check 提醒。0 表示不要求",
+                            0)
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,77 @@ class HomeConfig:
     latest: int = doc("首页“最新动态”显示的文章数", 8)
     per_category: int = doc("首页每个栏目区块显示的文章数", 5)
     pinned: int = doc("首页最多显示的置顶文章数", 3)
+    update_every: int = doc("首页至少每多少天要有新文章（政府网站检查指标：两周）；0 表示不检查", 14)
 
 
 @dataclass(frozen=True)
 class StatsConfig:
     page: bool = doc("是否生成“发布统计”页面（stats/index.html，页脚有链接）", False)
+
+
+@dataclass(frozen=True)
+class ProofreadEntry:
+    wrong: str = doc("错误写法，如领导姓名的常见错字")
+    right: str = doc("规范写法；留空表示这个说法不能用", "")
+    source: str = doc("依据，显示在提示中", "本站规定")
+    context_ok: tuple[str, ...] = doc("含有错误写法、但本身正确的较长说法", (), items="说法",
+                                      example='context_ok = ["张三丰收"]')
+
+
+@dataclass(frozen=True)
+class ProofreadConfig:
+    severity: str = doc("表述、错别字、繁体字问题的级别：warning（警告）或 error（错误，check 不通过）", "warning",
+                        choices=("warning", "error"))
+    shipped: bool = doc("是否使用内置词表（规范表述、常见错别字、医疗广告禁用语）", True)
+    traditional: bool = doc("是否提示正文中的繁体字", True)
+    file: str = doc("本站的另一个词表文件（TOML，每条写成 [[entries]]，键同下），相对于 site.toml", "")
+    entries: tuple[ProofreadEntry, ...] = doc("本站的词条：医院名称、领导姓名及其常见错写等", ())
+
+
+@dataclass(frozen=True)
+class PrivacyConfig:
+    public_numbers: tuple[str, ...] = doc("可以公开的号码（服务热线、公开的办公手机等），check 不把它们当作个人信息",
+                                          (), items="号码", example='public_numbers = ["13900000000"]',
+                                          normalise=lambda v: re.sub(r"\D", "", v))
+
+
+# Formats of the identity every page footer shows (政府网站与政务新媒体检查指标; 工信部 and 公安部 备案).
+# ICP numbers use 蜀 黔 滇 陇 where 公安 numbers use 川 贵 云 甘 (docs/dev-inspection-sources.md).
+ICP_PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝蜀川黔滇藏陕陇青宁新"
+POLICE_PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵滇云藏陕甘青宁新"
+ICP_RE = rf"[{ICP_PROVINCES}]ICP备\d{{6,10}}号(?:-\d{{1,3}})?"
+POLICE_RE = rf"[{POLICE_PROVINCES}]公网安备 ?\d{{14}}号"
+SITE_CODE_RE = r"[0-9A-Za-z]{10}"
+PHONE_RE = r"[0-9０-９+()（）\- ，,、/转]{7,60}"
+
+
+@dataclass(frozen=True)
+class IdentityConfig:
+    sponsor: str = doc("主办单位，如 示例市人民医院党委", "")
+    organizer: str = doc("承办单位，如 示例市人民医院党委宣传部", "")
+    phone: str = doc("联系电话，如 0710-1234567", "", pattern=PHONE_RE, example="0710-1234567")
+    address: str = doc("地址", "")
+    icp: str = doc("ICP备案号，如 鄂ICP备12345678号-1（页脚链接到工信部备案系统）", "", pattern=ICP_RE,
+                   example="鄂ICP备12345678号-1")
+    police: str = doc("公安机关备案号，如 鄂公网安备42010602000123号（页脚链接到备案信息页）", "", pattern=POLICE_RE,
+                      example="鄂公网安备42010602000123号")
+    site_code: str = doc("网站标识码（10 位字母或数字），政府网站和部分医院网站有", "", pattern=SITE_CODE_RE,
+                         example="4201000001")
+    badge: str = doc("党政机关（或事业单位）标识图片：放在网站 static/ 文件夹里的文件名，如 dzjg.png；页脚居中显示", "")
+    badge_url: str = doc("标识的核验链接，如 https://bszs.conac.cn/sitename?method=show&id=…", "")
+
+    ICP_URL = "https://beian.miit.gov.cn/"          # the MIIT 备案 system (the www. address is dead)
+
+    @property
+    def police_url(self) -> str:
+        """The 公安 record page of this site's number (全国互联网安全管理服务平台)."""
+        return "https://beian.mps.gov.cn/#/query/webSearch?code=" + re.sub(r"\D", "", self.police)
+
+    @property
+    def phone_href(self) -> str:
+        """A tap-to-call link for the first number (readers are mostly on phones)."""
+        first = re.split(r"[，,、/；;]|转", self.phone)[0]
+        return "tel:" + re.sub(r"[^0-9+]", "", first)
 
 
 @dataclass(frozen=True)
@@ -69,6 +137,9 @@ class SiteConfig:
                                           items="文件夹", example='public_folders = ["downloads"]')
     home: HomeConfig = doc("首页设置", default_factory=HomeConfig)
     stats: StatsConfig = doc("发布统计页面设置", default_factory=StatsConfig)
+    identity: IdentityConfig = doc("网站标识：页脚显示的主办单位、备案号等", default_factory=IdentityConfig)
+    proofread: ProofreadConfig = doc("校对：规范表述、错别字、繁体字", default_factory=ProofreadConfig)
+    privacy: PrivacyConfig = doc("个人信息检查", default_factory=PrivacyConfig)
     categories: tuple[CategoryConfig, ...] = doc("栏目列表", ())
 
     @property
@@ -76,6 +147,12 @@ class SiteConfig:
         """The URL path the site is served under, e.g. `/djgz/`."""
         path = re.sub(r"^[a-z]+://[^/]+", "", self.base_url) or "/"
         return path if path.endswith("/") else path + "/"
+
+    @property
+    def domain(self) -> str:
+        """The host readers reach the site at (www.example.cn), or empty when base_url has none."""
+        m = re.match(r"^[a-z]+://([^/:]+)", self.base_url)
+        return m.group(1) if m else ""
 
     @property
     def absolute_base(self) -> str:
@@ -111,9 +188,46 @@ def load_config(path: Path, report: Report | None = None) -> SiteConfig:
     config = _build(SiteConfig, data, "", path, lines, local)
     if config is not None:
         _check_site(config, path, lines, local)
+        config = _with_word_list(config, path, lines, local)
+        for entry in config.proofread.entries:
+            if not entry.wrong.strip() or entry.wrong == entry.right:
+                line = _find_line(lines, "wrong")
+                local.add(P.CONFIG_WORD_ENTRY, path, line, lines[line - 1] if line else None, wrong=entry.wrong)
     report.extend(local)
     local.raise_errors(kind=ConfigError)
     return config
+
+
+def _with_word_list(config: SiteConfig, path: Path, lines: list[str], report: Report) -> SiteConfig:
+    """[proofread] file: the site's own word list, kept apart from site.toml (it grows long), read
+    and validated as `[[entries]]` tables."""
+    if not config.proofread.file:
+        return config
+    words = path.parent / config.proofread.file
+    line = _find_line(lines, "file")
+    try:
+        raw = words.read_bytes()
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except (FileNotFoundError, IsADirectoryError):
+        report.add(P.CONFIG_WORD_LIST, path, line, lines[line - 1] if line else None, value=config.proofread.file)
+        return config
+    except UnicodeDecodeError:
+        report.add(P.CONFIG_NOT_UTF8, words, None)
+        return config
+    except tomllib.TOMLDecodeError as exc:
+        at = _toml_error_line(str(exc))
+        report.add(P.TOML_SYNTAX, words, at, _line_of(raw, at), detail=exc)
+        return config
+    rows = raw.decode("utf-8-sig").splitlines()
+    unknown = set(data) - {"entries"}
+    for key in sorted(unknown):
+        report.add(P.CONFIG_UNKNOWN_KEY, words, _find_line(rows, key), key=key, suggestion="词表文件只含 [[entries]] 表")
+    entries = _convert(next(f for f in fields(ProofreadConfig) if f.name == "entries"), data.get("entries", []),
+                      "entries", words, rows, report)
+    if entries is _INVALID:
+        return config
+    proofread = replace(config.proofread, entries=config.proofread.entries + entries)
+    return replace(config, proofread=proofread)
 
 
 def _toml_error_line(text: str) -> int | None:
@@ -203,7 +317,14 @@ def _convert(f, value, name, path, lines, report):
     if kind is int and value < 0:
         report.add(P.CONFIG_NEGATIVE, path, line, where, key=name)
         return _INVALID
-    return value
+    if kind is str and value and "choices" in f.metadata and value not in f.metadata["choices"]:
+        report.add(P.CONFIG_CHOICE, path, line, where, key=name, choices="、".join(f.metadata["choices"]))
+        return _INVALID
+    if kind is str and value and "pattern" in f.metadata and not re.fullmatch(f.metadata["pattern"], value.strip()):
+        report.add(P.CONFIG_FORMAT, path, line, where, key=name, name=name.split(".")[-1],
+                   example=f.metadata["example"])
+        return _INVALID
+    return value.strip() if kind is str and "pattern" in f.metadata else value
 
 
 def _item_type(kind) -> Any:

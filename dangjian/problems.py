@@ -41,6 +41,8 @@ UNKNOWN_FOLDER = Check("unknown-folder", ERROR, "未知栏目：“{value}”（
 UNKNOWN_CATEGORY = Check("unknown-category", ERROR, "未知栏目：“{value}”", "可用栏目：{choices}")
 CATEGORY_FOLDER = Check("category-folder", WARNING, "栏目不一致：文件在 {folder} 文件夹里，category 却写的是 {value}；以 category 为准",
                         "把文件移到 content/{value}/ 下，或删掉 category 这一行（以文件夹为准）")
+WAIVER_REASON = Check("waiver-reason", ERROR, "{key} 中的“{wrong}”没有写理由",
+                      "每条写成 写法: 理由，如 三中全会: 引用一九七八年十一届三中全会原文")
 BODY_TOO_DEEP = Check("body-too-deep", ERROR, "正文的引用或列表嵌套太深，无法排版",
                       "检查正文开头是否有成串的 > 或 * 号；引用和列表最多套几层")
 NO_CONTENT_FOLDER = Check("no-content-folder", ERROR, "找不到内容文件夹", "请创建 content/ 文件夹或用 --content 指定")
@@ -109,6 +111,11 @@ CONFIG_TEXT_LIST = Check("config-text-list", ERROR, "{key} 应为{what}列表", 
 CONFIG_NOT_BOOL = Check("config-not-bool", ERROR, "配置项 “{key}” 应为 true 或 false", "例如 {name} = true")
 CONFIG_NOT_INT = Check("config-not-int", ERROR, "配置项 “{key}” 应为整数", "例如 {name} = 20")
 CONFIG_NOT_TEXT = Check("config-not-text", ERROR, "配置项 “{key}” 应为文字", '请用双引号括起来，如 {name} = "…"')
+CONFIG_WORD_LIST = Check("config-word-list", ERROR, "找不到词表文件：{value}", "文件路径相对于 site.toml；或删掉 [proofread] 的 file 这一行")
+CONFIG_WORD_ENTRY = Check("config-word-entry", ERROR, "[proofread] 词条无效：wrong = “{wrong}”",
+                          "wrong 写错误写法（不能为空），right 写规范写法（不能与 wrong 相同）")
+CONFIG_CHOICE = Check("config-choice", ERROR, "配置项 “{key}” 只能是：{choices}")
+CONFIG_FORMAT = Check("config-format", ERROR, "配置项 “{key}” 的格式不对", '照这个格式写：{name} = "{example}"')
 CONFIG_NEGATIVE = Check("config-negative", ERROR, "配置项 “{key}” 不能为负数")
 CONFIG_LANGUAGE = Check("config-language", ERROR, "language 必须为 zh-CN", "中文搜索分词依赖页面语言 zh-CN")
 CONFIG_TIMEZONE = Check("config-timezone", ERROR, "未知时区：“{value}”", '例如 timezone = "Asia/Shanghai"')
@@ -119,6 +126,45 @@ CONFIG_CATEGORY_SLUG = Check("config-category-slug", ERROR, "栏目 slug 无效�
                              "只能用小写字母、数字和连字符，如 theme-education")
 CONFIG_CATEGORY_TWICE = Check("config-category-twice", ERROR, "栏目 slug 重复：“{slug}”", "每个栏目的 slug 必须不同")
 CONFIG_CATEGORY_NAME = Check("config-category-name", ERROR, "栏目 “{slug}” 的 name 为空", "请填写栏目中文名")
+
+# Inspection (tools/inspection.py): what a website inspector fails a site for ------------------------
+WORDING = Check("wording", WARNING, "表述可能有误：“{wrong}”", "规范表述为“{right}”（依据：{source}）",
+                "按提示改为规范表述；确需保留原话的（如引用历史文件），用 > 引用，或在 proofread_ignore 中写明理由")
+TYPO = Check("typo", WARNING, "可能有错别字：“{wrong}”", "应为“{right}”（依据：{source}）")
+SITE_WORDING = Check("site-wording", WARNING, "可能写错了：“{wrong}”", "应为“{right}”（依据：{source}）",
+                     "本站词表（site.toml 的 [proofread]）里的写法，如领导姓名、医院名称")
+SITE_BANNED = Check("site-banned", WARNING, "本站规定不用的说法：“{wrong}”", "请改写（依据：{source}）")
+MEDICAL_CLAIM = Check("medical-claim", WARNING, "医疗宣传禁用语：“{wrong}”（{reason}）",
+                      "删去或改为客观表述（依据：{source}）", "删去或改为客观、不作保证的表述")
+MEDICAL_CLAIM_HINT = Check("medical-claim-hint", INFO, "医疗宣传慎用语：“{wrong}”（{reason}）",
+                           "如是宣传本院疗效，请删去或改为客观表述（依据：{source}）")
+TRADITIONAL = Check("traditional-chars", WARNING, "繁体字：“{run}”", "本站使用简体字，应为“{simplified}”")
+WAIVED = Check("proofread-waived", INFO, "“{wrong}”不校对（proofread_ignore：{reason}）",
+               "审核时请确认理由成立", "—")
+WAIVER_UNUSED = Check("proofread-waiver-unused", INFO, "proofread_ignore 中的“{wrong}”在文中没有出现", "可以删去这一条")
+PERSONAL_NUMBER = Check("personal-number", SERIOUS, "疑似{kind}：{masked}",
+                        "发布前删去或只保留前后几位（如 {masked}）；确属公开号码的，写进 site.toml [privacy] 的 public_numbers",
+                        "删去或打码；公开号码写进 site.toml 的 [privacy] public_numbers")
+ATTACHMENT_NUMBER = Check("attachment-personal-number", ERROR, "附件{where}有疑似{kind}：{masked}",
+                          "这个附件会随文章发布：换成删去或打码后的版本；确属公开号码的，写进 site.toml [privacy] 的 public_numbers",
+                          "换成删去或打码后的附件")
+ATTACHMENT_UNREAD = Check("attachment-unread", INFO, "附件{why}，无法检查其中的个人信息", "发布前请人工检查")
+STALE_CATEGORY = Check("stale-category", WARNING, "栏目“{name}”已 {days} 天没有新文章（要求 {every} 天内更新；最新一篇：{newest}）",
+                       "尽快发布新文章；政府网站检查中，栏目长期不更新会扣分，多个栏目不更新会被单项否决",
+                       "尽快在这个栏目发布新文章")
+EMPTY_CATEGORY = Check("empty-category", WARNING, "栏目“{name}”没有已发布的文章：导航和首页暂不显示它",
+                       "发布文章，或从 site.toml 删去这个栏目（空白栏目在政府网站检查中扣分，5 个以上单项否决）",
+                       "发布文章，或请管理员删去这个栏目")
+STALE_HOME = Check("stale-home", WARNING, "首页已 {days} 天没有新文章（最新一篇：{newest}）",
+                   "尽快发布新文章；首页连续两周不更新在政府网站检查中单项否决", "尽快发布新文章")
+COLUMNS_VETO = Check("columns-veto", SERIOUS, "{count} 个栏目{what}：政府网站检查中，5 个以上即单项否决",
+                     "见上面各栏目的提示", "见各栏目的提示")
+IDENTITY_MISSING = Check("identity-missing", WARNING, "页脚缺少网站标识：{missing}",
+                         "在 site.toml 的 [identity] 中填写 {keys}（见 docs/configuration.md）", "请管理员在 site.toml 的 [identity] 中填写")
+BADGE_MISSING = Check("badge-missing", ERROR, "网站标识图片不存在：static/{value}", "把图片放进网站的 static/ 文件夹，或改正 site.toml [identity] 的 badge")
+EXTERNAL_GONE = Check("external-gone", SERIOUS, "外部链接打不开：{url}（{reason}）", "改成正确的网址，或去掉这个链接")
+EXTERNAL_FAILED = Check("external-failed", WARNING, "外部链接暂时打不开：{url}（{reason}）",
+                        "过一会儿再用 check --external 检查；一直打不开就改掉或去掉这个链接")
 
 
 SEVERITY_TEXT = {ERROR: "错误：网站不会更新", SERIOUS: "严重：网站照常发布，但页面有问题；检查（check）不通过",

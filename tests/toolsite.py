@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,9 +11,15 @@ from textwrap import dedent
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_site(tmp: Path, articles: dict[str, str] | None = None, stats_page: bool | None = None) -> Path:
-    """tmp/site.toml (the project's own) and tmp/content/ with `articles` (rel path → text)."""
+def make_site(tmp: Path, articles: dict[str, str] | None = None, stats_page: bool | None = None,
+              inspection: bool = False) -> Path:
+    """tmp/site.toml (the project's own) and tmp/content/ with `articles` (rel path → text).
+
+    Unless `inspection`, a site given articles keeps only the categories they use and has no
+    update rules: a test of links or titles is not also a site with idle and empty columns."""
     config = (ROOT / "site.toml").read_text(encoding="utf-8")
+    if articles and not inspection:
+        config = _without_column_rules(config, articles)
     if stats_page is not None:
         config = config.replace("page = true", f"page = {'true' if stats_page else 'false'}")
     (tmp / "site.toml").write_text(config, encoding="utf-8")
@@ -20,6 +27,20 @@ def make_site(tmp: Path, articles: dict[str, str] | None = None, stats_page: boo
     for rel, text in (articles or {}).items():
         write(tmp / "content" / rel, text)
     return tmp
+
+
+def _without_column_rules(config: str, articles: dict[str, str]) -> str:
+    used = {rel.split("/")[0] for rel in articles}
+    for text in articles.values():
+        found = re.search(r"^(?:category|栏目):\s*(\S+)", text if isinstance(text, str) else "", re.M)
+        if found:
+            used.add(found.group(1))
+    head, *blocks = config.split("[[categories]]")
+    kept = [b for b in blocks if re.search(r'^slug = "([^"]+)"', b, re.M).group(1) in used
+            or re.search(r'^name = "([^"]+)"', b, re.M).group(1) in used]
+    config = "[[categories]]".join([head, *kept])
+    config = re.sub(r"^update_every = .*\n", "", config, flags=re.M)
+    return config.replace("[home]\n", "[home]\nupdate_every = 0\n")
 
 
 def write(path: Path, text) -> Path:

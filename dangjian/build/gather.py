@@ -26,6 +26,7 @@ from ..incremental.rebuild import Rebuild
 from ..options import Options
 from ..util import parallel
 from ..util.progress import Progress, Silent
+from .assets import static_files
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ def collect(options: Options, rebuild: Rebuild, progress: Progress | None = None
     progress = progress or Silent()
     report = Report(root=Path.cwd())
     config = load_config(options.config, report)
+    if config.identity.badge and config.identity.badge not in static_files(options):
+        report.add(P.BADGE_MISSING, options.config, None, value=config.identity.badge)
     if not options.content.is_dir():
         report.add(P.NO_CONTENT_FOLDER, options.content, None)
     files, asset_stats = rebuild.scanned or find(options.content)
@@ -210,7 +213,9 @@ class _Converter:
     def __call__(self, src: Source):
         from ..body.markup import TooDeep
         if self.markup is None:
-            from ..body.markup import Markup      # Markdown and nh3 load only when a body must be converted
+            from ..body.markup import (
+                Markup,  # Markdown and nh3 load only when a body must be converted
+            )
             self.markup = Markup(self.config.summary_length, self.config.iframe_hosts)
         local = Report(root=Path.cwd())
         deps: list[tuple] = [("self", src.rel, self.urls.articles[src.rel])]

@@ -25,11 +25,27 @@ from typing import Any, Callable
 from .. import problems as P
 from ..config import SiteConfig
 from ..errors import Report
-from .fields import (Addresses, CategoryName, Context, Field, Flag, Invalid, Names, Text, Title, When, category_list,
-                     parse_date, resolve_category, split_names)
+from . import privacy
+from .fields import (
+    Addresses,
+    CategoryName,
+    Context,
+    Field,
+    Flag,
+    Invalid,
+    Names,
+    Text,
+    Title,
+    Waivers,
+    When,
+    category_list,
+    parse_date,
+    resolve_category,
+    split_names,
+)
 
 __all__ = ["FIELDS", "RULES", "Field", "Source", "attributes", "category_list", "field_table", "find",
-           "load_file", "parse_conditions", "parse_date", "resolve_category", "split_names", "table_key"]
+           "load_file", "parse_conditions", "read_body", "parse_date", "resolve_category", "split_names", "table_key"]
 
 
 # The table ------------------------------------------------------------------------------------
@@ -67,17 +83,22 @@ FIELDS: tuple[Field, ...] = (
     Field("aliases", "旧网址", Addresses(), ("旧网址",),
           help="文章以前的网址（改了文件名或栏目后）：读者打开旧网址会自动转到这里", example="aliases: [/djgz/news/2024/old-name/]",
           in_new=False),
+    Field("proofread_ignore", "校对忽略", Waivers(), ("校对忽略",),
+          help="本文不按某个词条校对（如引用历史原文），每条写明理由；check 仍会列出",
+          example="proofread_ignore: {三中全会: 引用一九七八年十一届三中全会原文}", in_new=False),
 )
 
-# Per-file rules: each `rule(source, report)` runs on every valid article (body included) after
-# its fields; what it reports is cached with the file and replayed while the file is unchanged.
-RULES: tuple[Callable[["Source", Report], None], ...] = ()
+# Per-file rules: each `rule(source, report, config)` runs on every valid article (body included)
+# after its fields; what it reports is cached with the file and replayed while the file and the
+# settings the rule names in its `config_keys` attribute are unchanged.
+RULES: tuple[Callable[["Source", Report, SiteConfig], None], ...] = (privacy.personal_numbers,)
 
 
 def parse_conditions(config: SiteConfig, content: Path) -> str:
     """What parsing a file depends on besides its bytes: the table, the rules, the settings the field
     types read, and where content/ is (a file parsed under other conditions is parsed again)."""
-    keys = sorted({key for row in FIELDS for key in row.type.config_keys})
+    keys = sorted({key for row in FIELDS for key in row.type.config_keys}
+                  | {key for rule in RULES for key in getattr(rule, "config_keys", ())})
     return repr((table_key(), [(key, getattr(config, key)) for key in keys], str(content)))
 
 
@@ -193,7 +214,9 @@ def load_file(path: Path, content_dir: Path, config: SiteConfig, report: Report)
         report.add(P.EMPTY_FILE, path, 1)
         return None
     lines = text.split("\n")
-    from . import yamltext           # YAML loads only when a file must be parsed (not for a no-change build)
+    from . import (
+        yamltext,  # YAML loads only when a file must be parsed (not for a no-change build)
+    )
     marks = list(yamltext.BOUNDARY.finditer(text))
     if not marks or marks[0].start() != 0:
         report.add(P.NO_FRONT_MATTER, path, 1, lines[0])
@@ -215,8 +238,17 @@ def load_file(path: Path, content_dir: Path, config: SiteConfig, report: Report)
                  body_line=text.count("\n", 0, marks[1].end()) + 2, lines=line_of,
                  digest=hashlib.sha256(raw).hexdigest())
     for rule in RULES:
-        rule(src, report)
+        rule(src, report, config)
     return src
+
+
+def read_body(src: Source) -> str:
+    """The body as it was parsed (the build frees `body` once it is converted): the file from
+    `body_line` on, so offsets in it count lines from there."""
+    if src.body:
+        return src.body
+    text = src.path.read_bytes().decode("utf-8-sig", "replace")
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).split("\n", src.body_line - 1)[-1]
 
 
 def _decode(path: Path, raw: bytes, report: Report) -> str | None:

@@ -145,6 +145,26 @@ class When(FieldType):
         return parsed if self.with_time else parsed[0]
 
 
+class Waivers(FieldType):
+    """Proofreading entries an article waives, each with its reason: a mapping 写法: 理由
+    (a quoted historical wording, a proper name that happens to contain an entry)."""
+
+    expects, example, empty = "“写法: 理由”的列表", "{key}:\n  三中全会: 引用一九七八年十一届三中全会原文", "{}"
+
+    def parse(self, value, row, ctx):
+        if value is None or value == {} or value == "":
+            return ()
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise self.wrong(row, ctx)
+        waived = []
+        for wrong, reason in value.items():
+            reason = plain(str(reason)).strip() if isinstance(reason, (str, int, float)) else ""
+            if not wrong.strip() or not reason:
+                raise Invalid(P.WAIVER_REASON, key=row.key, wrong=wrong.strip() or "…")
+            waived.append((plain(wrong).strip(), reason))
+        return tuple(waived)
+
+
 class Addresses(FieldType):
     """Earlier addresses of the article (`/djgz/news/2024/old/` or `news/2024/old/`), as output paths."""
 

@@ -16,6 +16,7 @@ from ..config import SiteConfig
 from . import content
 from .content import STRUCTURE, Record, Source, attributes
 
+
 @dataclass(frozen=True)
 class Category:
     slug: str
@@ -125,7 +126,7 @@ class Year:
 class Site:
     config: SiteConfig
     articles: tuple[Article, ...]                 # newest first
-    categories: tuple[Category, ...]              # in configured order
+    categories: tuple[Category, ...]              # in configured order; empty ones left out (no page, no link)
     by_category: dict[str, tuple[Article, ...]] = field(hash=False)
     tags: tuple[Term, ...] = field(hash=False)
     sources: tuple[Term, ...] = field(hash=False)
@@ -192,7 +193,7 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
     return Site(
         config=config,
         articles=tuple(articles),
-        categories=categories,
+        categories=tuple(c for c in categories if by_category[c.slug]),
         by_category={k: tuple(v) for k, v in by_category.items()},
         tags=_terms("tag", articles, lambda a: a.tags),
         sources=_terms("source", articles, lambda a: (a.source,) if a.source else ()),

@@ -9,7 +9,10 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable
 
+from ..config import SiteConfig
 from .model import Article, Site
 
 DIMENSIONS = {"category": "栏目", "source": "来源", "author": "作者", "month": "月份", "year": "年份"}
@@ -43,7 +46,7 @@ def tally(site: Site, by: str, year: int | None = None) -> Table:
     articles = [a for a in site.articles if year is None or a.date.year == year]
     if by == "category":
         counts = Counter(a.category.slug for a in articles)
-        rows = [Row(c.name, counts[c.slug]) for c in site.categories]   # configured order, zeros kept
+        rows = [Row(c.name, counts[c.slug]) for c in site.config.categories]   # configured order, zeros kept
     elif by == "month":
         rows = _months(articles, year)
     else:
@@ -53,6 +56,44 @@ def tally(site: Site, by: str, year: int | None = None) -> Table:
         if unset:
             rows.append(Row(UNSET[by], unset))
     return Table(by, tuple(rows), len(articles), year)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How recently a category was updated, against the rule it declares (`update_every` days)."""
+
+    slug: str
+    name: str
+    newest: datetime | None          # its newest published article
+    days: int | None                 # days since then
+    every: int                       # 0: no rule
+
+    @property
+    def empty(self) -> bool:
+        return self.newest is None
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.every) and self.days is not None and self.days > self.every
+
+    @property
+    def status(self) -> str:
+        if self.empty:
+            return "空栏目"
+        if self.stale:
+            return f"超期 {self.days - self.every} 天"
+        return "正常" if self.every else "不要求"
+
+
+def freshness(config: SiteConfig, dated: Iterable[tuple[str, datetime]], now: datetime) -> tuple[Freshness, ...]:
+    """Each configured category's newest date, from (category slug, date) of published articles."""
+    newest: dict[str, datetime] = {}
+    for slug, when in dated:
+        if slug not in newest or when > newest[slug]:
+            newest[slug] = when
+    return tuple(Freshness(c.slug, c.name, newest.get(c.slug),
+                           (now.date() - newest[c.slug].date()).days if c.slug in newest else None, c.update_every)
+                 for c in config.categories)
 
 
 def _names(article: Article, by: str):

@@ -18,11 +18,12 @@ from typing import Callable, Iterable
 
 from .. import problems as P
 from ..build.gather import collect
-from ..config import SiteConfig
-from ..core.content import Source, is_junk
+from ..core.content import Source, is_junk, read_body
 from ..errors import Check, ContentError, Problem, Severity
 from ..incremental.rebuild import Rebuild
 from ..options import Options
+from . import external, inspection
+from .context import Context
 from .new import PLACEHOLDER
 
 LABELS = {"error": "", "warning": "警告：", "info": "提示："}
@@ -63,20 +64,7 @@ class CheckResult:
         return self.count("error") == 0
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a cross-article rule sees: every valid article (drafts and future ones too), the files
-    beside them and which of those go online, and the options."""
-
-    sources: list[Source]
-    now: datetime
-    options: Options
-    assets: list[str]
-    published_files: set[str]
-    config: SiteConfig
-
-
-def run_checks(options: Options) -> CheckResult:
+def run_checks(options: Options, external: bool = False) -> CheckResult:
     root = Path.cwd()
     try:
         g = collect(options, Rebuild(replace(options, cache=False)))
@@ -84,7 +72,7 @@ def run_checks(options: Options) -> CheckResult:
         return CheckResult([Finding(p, judge(p.severity, options.strict)) for p in exc.problems], 0, root)
     problems = list(g.report.problems)
     context = Context(g.loaded, options.now or datetime.now(g.config.tz), options, g.assets, g.published_files,
-                      g.config)
+                      g.config, g.bodies, external, bool(g.report.errors))
     for rule in RULES:
         problems += rule(context)
     findings = [Finding(p, judge(p.severity, options.strict)) for p in problems]
@@ -102,7 +90,7 @@ def problem(check: Check, src: Source, line: int | None, field: str | None = Non
 def placeholders(ctx: Context) -> Iterable[Problem]:
     """An article whose body still holds `new`'s prompt."""
     for src in ctx.sources:
-        body = src.body or src.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n", src.body_line - 1)[-1]
+        body = read_body(src)
         if PLACEHOLDER in body:
             yield problem(P.PLACEHOLDER, src, src.body_line + body[:body.index(PLACEHOLDER)].count("\n"))
 
@@ -204,9 +192,11 @@ def files_not_published(ctx: Context) -> Iterable[Problem]:
                 yield P.NOT_PUBLISHED.problem(content / rel, None, rel=rel)
 
 
-# Cross-article rules: each takes the Context and yields Problems (of checks registered in problems.py).
-RULES: tuple[Callable[[Context], Iterable[Problem]], ...] = (placeholders, unpublished, duplicate_titles,
-                                                             near_duplicate_names, pinned_overflow, files_not_published)
+# Cross-article rules: each takes the Context and yields Problems (of checks registered in problems.py);
+# what an inspector fails a site for is in inspection.py, external links in external.py.
+RULES: tuple[Callable[[Context], Iterable[Problem]], ...] = (
+    placeholders, unpublished, duplicate_titles, near_duplicate_names, pinned_overflow, files_not_published,
+    *inspection.RULES, external.external_links)
 
 
 def report_text(result: CheckResult, quiet: bool = False) -> str:

@@ -1,24 +1,40 @@
-"""`build.py stats`: the publication counts (core/stats.py) as a terminal table or a CSV file."""
+"""`build.py stats`: the publication counts (core/stats.py) as a terminal table or a CSV file, and\nhow recently each category was updated (栏目更新情况)."""
 from __future__ import annotations
 
 import csv
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from ..build.gather import gather
-from ..core.model import build_site
-from ..core.stats import DIMENSIONS, Table, tally, text_width
+from ..core.model import Site, build_site
+from ..core.stats import DIMENSIONS, Freshness, Table, freshness, tally, text_width
 from ..incremental.rebuild import Rebuild
 from ..options import Options
 
 DIMENSIONS_CLI = ("category", "source", "author", "month")
 
 
-def tables(options: Options, dimensions, year: int | None) -> list[Table]:
-    """Counts of the articles a build would publish now (content errors are raised, as the build does)."""
+def published(options: Options) -> tuple[Site, datetime]:
+    """The site a build would publish now, and that moment (content errors are raised, as the build does)."""
     g = gather(options, Rebuild(replace(options, cache=False)))
-    site = build_site(g.config, g.sources, g.bodies)
+    return build_site(g.config, g.sources, g.bodies), options.now or datetime.now(g.config.tz)
+
+
+def tables(site: Site, dimensions, year: int | None) -> list[Table]:
     return [tally(site, by, year) for by in dimensions]
+
+
+def updates(site: Site, now: datetime) -> tuple[Freshness, ...]:
+    """栏目更新情况: each category's newest article against its `update_every`."""
+    return freshness(site.config, ((a.category.slug, a.date) for a in site.articles), now)
+
+
+def format_updates(rows: tuple[Freshness, ...]) -> str:
+    heads = ("栏目", "最新文章", "距今天数", "更新要求", "状态")
+    body = [(r.name, f"{r.newest:%Y-%m-%d}" if r.newest else "—", str(r.days) if r.days is not None else "—",
+             f"{r.every} 天内" if r.every else "—", r.status) for r in rows]
+    return _grid("栏目更新情况", heads, body)
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
@@ -30,13 +46,18 @@ def format_table(table: Table) -> str:
     heads = (DIMENSIONS[table.by], "篇数", "占比")
     total = table.articles or 1
     body = [(r.label, str(r.count), f"{100 * r.count / total:.1f}%") for r in table.rows]
-    widths = [max(text_width(row[i]) for row in [heads, *body]) for i in range(3)]
+    return _grid(table.title, heads, body)
+
+
+def _grid(title: str, heads: tuple[str, ...], body: list[tuple[str, ...]]) -> str:
+    """A titled table of columns, the first left-aligned, the others right-aligned."""
+    widths = [max(text_width(row[i]) for row in [heads, *body]) for i in range(len(heads))]
     rule = "  ".join("-" * w for w in widths)
 
     def line(cells):
         return "  ".join(_pad(c, widths[i], right=i > 0) for i, c in enumerate(cells)).rstrip()
 
-    return "\n".join([table.title, line(heads), rule, *(line(r) for r in body)])
+    return "\n".join([title, line(heads), rule, *(line(r) for r in body)])
 
 
 def write_csv(tables: list[Table], path: Path) -> None:

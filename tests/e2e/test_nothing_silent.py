@@ -72,7 +72,7 @@ def test_only_linked_files_are_published_and_check_names_the_rest(site, capsys):
     assert named == {"内部名单.csv": "not-published", "新建文本文档.txt": "not-published",
                      "deleted-article.jpg": "not-published", "~$附件1.docx": "junk-file", "a.md.bak": "junk-file",
                      ".DS_Store": "junk-file", "Thumbs.db": "junk-file", "desktop.ini": "junk-file",
-                     "我院召开职代会.md.txt": "saved-as-txt"}
+                     "我院召开职代会.md.txt": "saved-as-txt", "通知.pdf": "attachment-unread"}
 
 
 def test_a_public_folder_is_published_whole(site, capsys):

@@ -112,7 +112,7 @@ def test_recipe_a_new_front_matter_field(site, monkeypatch, capsys):
 EXCLAIMED = Check("exclaimed-title", Severity.SERIOUS, "标题里有感叹号：“{title}”", "新闻标题一般不用感叹号，请删去")
 
 
-def exclaimed_title(src, report) -> None:
+def exclaimed_title(src, report, config) -> None:
     if "！" in src.title or "!" in src.title:
         line = src.lines.get("title", 1)
         report.add(EXCLAIMED, src.path, line, None, "title", title=src.title)

@@ -137,7 +137,7 @@ def test_feeds_sitemap_and_robots(sample_site):
     feed = feedparser.parse((sample_site / "feed.xml").read_bytes())
     assert not feed.bozo
     assert feed.feed.title == "示例市人民医院 · 党建工作"
-    assert len(feed.entries) == 16
+    assert len(feed.entries) == 17
     entry = next(e for e in feed.entries if e.title == "我院召开2025年党建暨党风廉政建设工作会议")
     assert entry.link == "https://www.example-hospital.cn/djgz/news/2025/wo-yuan-zhao-kai-dang-jian-gong-zuo-hui-yi/"
     # relative links inside the content are resolved against the article's URL

@@ -27,7 +27,7 @@ ARTICLES = {
 
 @pytest.fixture
 def site(tmp_path, monkeypatch) -> Path:
-    make_site(tmp_path, ARTICLES)
+    make_site(tmp_path, ARTICLES, inspection=True)          # every configured category, for the zeros
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -199,3 +199,26 @@ def test_stats_page_in_chromium_on_a_phone(sample_site, serve, page, artefacts):
     result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
     assert result["violations"] == [], [(v["id"], v["impact"]) for v in result["violations"]]
+
+
+def test_updates_table_shows_newest_date_days_rule_and_status(tmp_path, monkeypatch, capsys):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dangjian.options import Options
+    from dangjian.tools import stats
+    site = make_site(tmp_path, ARTICLES, inspection=True)
+    monkeypatch.chdir(site)
+    published, _ = stats.published(Options(content=site / "content", config=site / "site.toml"))
+    rows = stats.updates(published, datetime(2024, 3, 31, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    table = stats.format_updates(rows).splitlines()
+    assert table[0] == "栏目更新情况" and table[1].split() == ["栏目", "最新文章", "距今天数", "更新要求", "状态"]
+    lines = {line.split()[0]: line.split()[1:] for line in table[3:]}
+    assert lines["工作动态"] == ["2024-01-20", "71", "14", "天内", "超期", "57", "天"]
+    assert lines["基层党建"] == ["2024-03-02", "29", "—", "不要求"]
+    assert lines["通知公告"] == ["—", "—", "180", "天内", "空栏目"]
+    assert main(["stats", "--by", "更新"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("栏目更新情况") and "篇数" not in out
+    assert main(["stats"]) == 0
+    assert "栏目更新情况" in capsys.readouterr().out
