@@ -218,7 +218,7 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("stats", "stats.html", _stats, (Reads("articles", CARD), Reads("term", CARD))),
 )
 
-# Facets read through the config alone (signed with it, as a whole, in every page).
+# Facets signed in every page's global key: the config, and the categories shown (those with articles).
 CONFIG_FACETS = frozenset({"categories", "config"})
 
 # Each site facet as a whole: what a template that reads all of it depends on. A facet not

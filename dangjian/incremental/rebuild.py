@@ -221,7 +221,7 @@ class Rebuild:
         if not self.enabled:
             return pages, None
         from .signatures import Signed, Signer, sign_all, template_facets     # Jinja's parser: only when signing
-        key = global_key(env, site.config)
+        key = global_key(env, site.config, tuple(c.slug for c in site.categories))
         state = self.state
         facets = state.facets[1] if state is not None and state.facets and state.facets[0] == key \
             else template_facets(env)            # they follow from the templates' text, in the key
@@ -348,9 +348,10 @@ def deps_hold(deps, urls: Urls, assets: set[str], images: dict | None = None) ->
     return True
 
 
-def global_key(env, config) -> str:
-    """Engine, field table, every template's text and the whole config: a change re-renders every page."""
-    parts = [ENGINE, table_key(), repr(config), *env.loader.searchpath]
+def global_key(env, config, shown: tuple[str, ...] = ()) -> str:
+    """Engine, field table, every template's text, the whole config and which categories are shown
+    (only those with articles: every page's navigation): a change re-renders every page."""
+    parts = [ENGINE, table_key(), repr(config), repr(shown), *env.loader.searchpath]
     for name in env.list_templates():
         try:
             parts += [name, env.loader.get_source(env, name)[0]]

@@ -72,6 +72,27 @@ def test_delete_an_article(site):
     site.assert_same_as_cold()
 
 
+def test_a_category_emptied_and_filled_again(site):
+    """The navigation on every page lists only categories with articles: emptying one (here by making
+    its articles drafts) and filling it again re-renders every page, as a cold build would."""
+    folder = site.root / "content" / "role-models"
+    files = sorted(folder.rglob("*.md"))
+    originals = {path: path.read_text("utf-8") for path in files}
+    for path in files:
+        path.write_text(originals[path].replace("\n---", "\ndraft: true\n---", 1), "utf-8")
+    age(site.root, 600)
+    site.build()
+    assert not (site.out / "role-models").exists()
+    assert "role-models/" not in (site.out / "index.html").read_text("utf-8")
+    site.assert_same_as_cold()
+    for path, text in originals.items():
+        path.write_text(text, "utf-8")
+    age(site.root, 600)
+    site.build()
+    assert "role-models/" in (site.out / "index.html").read_text("utf-8")
+    site.assert_same_as_cold()
+
+
 def test_rename_an_article_that_another_links_to(site):
     target = site.root / "content" / "outreach" / "2024" / "qingshan-yizhen.md"
     target.rename(target.with_name("qingshan-yizhen-huodong.md"))
