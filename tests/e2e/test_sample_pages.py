@@ -148,7 +148,7 @@ def test_feeds_sitemap_and_robots(sample_site):
         assert all(e.link.startswith(f"https://www.example-hospital.cn/djgz/{cat}/") for e in feed.entries)
     sitemap = (sample_site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://www.example-hospital.cn/djgz/</loc>" in sitemap
-    assert sitemap.count("<loc>") == 1 + 8 + 16
+    assert sitemap.count("<loc>") == 1 + 8 + 17
     robots = (sample_site / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://www.example-hospital.cn/djgz/sitemap.xml" in robots
 
@@ -173,7 +173,7 @@ def test_site_works_under_a_sub_path_over_http(sample_site, tmp_path, serve):
         parser = Links()
         parser.feed(body)
         for link in parser.links:
-            if "://" in link or link.startswith(("#", "mailto:")):
+            if "://" in link or link.startswith(("#", "mailto:", "tel:")):
                 continue
             target = urljoin(url, link).removeprefix(server.url).split("#")[0]
             assert target.startswith("djgz/"), f"{rel}: {link} leaves the sub-path"
