@@ -21,7 +21,7 @@ log = logging.getLogger("dangjian")
 # One colleague's unfinished file must not block an urgent publish: names starting with _ are skipped.
 SKIP_HINT = ("急需发布时：先把出错的文件（或它所在的文件夹）改名为以 _ 开头，如 _草稿.md，"
              "构建会跳过它，其他文章照常发布；改好后再把名字改回来。")
-COMMANDS = ("build", "check", "serve", "new", "stats", "import")
+COMMANDS = ("build", "check", "serve", "new", "stats", "register", "import")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -79,7 +79,8 @@ def _argparse_zh(message: str) -> str:
     return f"命令行参数有误（{message}）"
 
 
-DIMENSIONS = {"来源": "source", "作者": "author", "栏目": "category", "月份": "month", "更新": "update"}
+DIMENSIONS = {"来源": "source", "作者": "author", "栏目": "category", "月份": "month", "更新": "update",
+              "考核": "quota"}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -115,12 +116,16 @@ def make_parser() -> argparse.ArgumentParser:
     p_new.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
     p_stats = sub.add_parser("stats", help="统计已发布文章的篇数（按来源、作者、栏目、月份）")
     _common(p_stats)
-    p_stats.add_argument("--by", choices=("source", "author", "category", "month", "update"),
+    p_stats.add_argument("--by", choices=("source", "author", "category", "month", "update", "quota"),
                          type=lambda v: DIMENSIONS.get(v, v),
-                         help="只按这一项统计：source（来源）、author（作者）、category（栏目）、month（月份），"
-                              "或 update（栏目更新情况）；默认全部")
+                         help="只按这一项统计：source（来源）、author（作者）、category（栏目）、month（月份）、"
+                              "update（栏目更新情况）或 quota（发稿考核）；默认全部")
     p_stats.add_argument("--year", type=int, help="只统计这一年，如 2024")
     p_stats.add_argument("--csv", type=Path, help="同时保存为 CSV 文件（Excel 可直接打开）")
+    p_register = sub.add_parser("register", help="信息发布登记：每篇文章的审核人和状态（已发布、待审、已撤稿）")
+    _common(p_register)
+    p_register.add_argument("--year", type=int, help="只列这一年的文章，如 2025")
+    p_register.add_argument("--csv", type=Path, help="同时保存为 CSV 文件（Excel 可直接打开）")
     p_import = sub.add_parser("import", help="把旧网站保存下来的网页（.txt/.html 或文件夹）转换成文章")
     p_import.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="网页文件或文件夹")
     p_import.add_argument("--category", required=True, help="导入到哪个栏目（slug，如 news）")
@@ -198,7 +203,7 @@ def _main(argv: list[str]) -> int:
     progress = Progress(enabled=None if not getattr(args, "quiet", False) else False)
     if args.command == "serve":
         from .serve import serve
-        return serve(replace(options, drafts=True), args.host, args.port, progress)
+        return serve(replace(options, drafts=True, preview=True), args.host, args.port, progress)
     try:
         if args.command in TOOLS:
             return TOOLS[args.command](args, options)
@@ -224,7 +229,9 @@ def _main(argv: list[str]) -> int:
               file=sys.stderr)
         return 1
     if not args.quiet:
-        print(f"构建完成：{result.articles} 篇文章，{result.pages} 个页面，用时 {result.seconds:.2f} 秒"
+        offline = "，".join(([f"{result.held} 篇待审，未发布"] if result.held else []) +
+                            ([f"{result.classified} 篇涉密，不发布"] if result.classified else []))
+        print(f"构建完成：{result.articles} 篇文章{f'（{offline}）' if offline else ''}，{result.pages} 个页面，用时 {result.seconds:.2f} 秒"
               f"（写入 {result.written} 个文件，{result.unchanged} 个未变"
               + (f"，删除 {result.removed} 个" if result.removed else "") + "）")
     return 0
@@ -248,14 +255,19 @@ def _new(args, options: Options) -> int:
 
 
 def _stats(args, options: Options) -> int:
+    from .core.stats import shortfalls
     from .tools import stats
     site, now = stats.published(options)
-    counted = [] if args.by == "update" else [args.by] if args.by else stats.DIMENSIONS_CLI
+    counted = [] if args.by in ("update", "quota") else [args.by] if args.by else stats.DIMENSIONS_CLI
     tables = stats.tables(site, counted, args.year)
     if not args.quiet:
         shown = [stats.format_table(t) for t in tables]
         if args.by in (None, "update"):
             shown.append(stats.format_updates(stats.updates(site, now)))
+        if args.by == "quota" or (args.by is None and site.config.stats.quotas):
+            rows = shortfalls(site, site.config.stats.quotas, stats.quota_months(now, args.year))
+            shown.append(stats.format_quotas(rows) if site.config.stats.quotas else
+                         "没有设置发稿考核：在 site.toml 的 [stats.quotas] 中写每个来源每月至少几篇")
         print("\n\n".join(shown))
     if args.csv:
         stats.write_csv(tables, args.csv)
@@ -263,4 +275,15 @@ def _stats(args, options: Options) -> int:
     return 0
 
 
-TOOLS = {"check": _check, "new": _new, "stats": _stats, "import": _import}
+def _register(args, options: Options) -> int:
+    from .tools import register
+    rows = register.entries(options, args.year)
+    if not args.quiet:
+        print(register.format_table(rows, args.year))
+    if args.csv:
+        register.write_csv(rows, args.csv)
+        log.info("已保存：%s", args.csv)
+    return 0
+
+
+TOOLS = {"check": _check, "new": _new, "stats": _stats, "register": _register, "import": _import}

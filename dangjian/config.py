@@ -8,6 +8,7 @@ import difflib
 import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -48,6 +49,25 @@ class HomeConfig:
 @dataclass(frozen=True)
 class StatsConfig:
     page: bool = doc("是否生成“发布统计”页面（stats/index.html，页脚有链接）", False)
+    quotas: tuple[tuple[str, int], ...] = doc(
+        "发稿考核：每个来源每月至少发稿几篇，如 \"*党支部\" = 1（* 代表任意文字）；stats 列出每月未达标的来源", (),
+        mapping="篇数", example='[stats.quotas]\n"*党支部" = 1')
+
+
+STAGES = {"初审": "review_first", "复审": "review_second", "终审": "review_final", "保密审查": "secrecy_review"}
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    required: tuple[str, ...] = doc("发布前必须有的审核签字，从 初审、复审、终审、保密审查 中选；不写则不要求", (),
+                                    items="审核环节", example='required = ["初审", "复审", "终审", "保密审查"]',
+                                    choices=tuple(STAGES))
+    since: str = doc("从哪天起发布的文章要求审核签字，如 2026-01-01；之前的文章（如导入的历史文章）不要求。不写则全部要求",
+                     "", pattern=r"\d{4}-\d{2}-\d{2}", example="2026-01-01")
+    same_person: bool = doc("同一个人能否签两个环节（如初审和复审）", False)
+    missing: str = doc("审核不全的文章：hold（暂不发布，列出待审，默认）或 error（构建失败）", "hold",
+                       choices=("hold", "error"))
+    show_reason: bool = doc("撤稿页面是否显示撤稿原因", False)
 
 
 @dataclass(frozen=True)
@@ -140,6 +160,7 @@ class SiteConfig:
     identity: IdentityConfig = doc("网站标识：页脚显示的主办单位、备案号等", default_factory=IdentityConfig)
     proofread: ProofreadConfig = doc("校对：规范表述、错别字、繁体字", default_factory=ProofreadConfig)
     privacy: PrivacyConfig = doc("个人信息检查", default_factory=PrivacyConfig)
+    review: ReviewConfig = doc("三审签发和保密审查", default_factory=ReviewConfig)
     categories: tuple[CategoryConfig, ...] = doc("栏目列表", ())
 
     @property
@@ -293,6 +314,8 @@ def _convert(f, value, name, path, lines, report):
     where = lines[line - 1] if line else None
     if is_dataclass(kind):
         return _build(kind, value, name + ".", path, lines, report) or _INVALID
+    if "mapping" in f.metadata:
+        return _mapping(f, value, name, path, lines, report)
     item = _item_type(kind)
     if item is not None and is_dataclass(item):
         if not isinstance(value, list):
@@ -306,7 +329,13 @@ def _convert(f, value, name, path, lines, report):
                        example=f.metadata.get("example", f'{name} = ["…"]'))
             return _INVALID
         normalise = f.metadata.get("normalise", str)
-        return tuple(normalise(v) for v in value)
+        values = tuple(normalise(v) for v in value)
+        wrong = [v for v in values if "choices" in f.metadata and v not in f.metadata["choices"]]
+        if wrong:
+            report.add(P.CONFIG_CHOICE, path, line, where, key=f"{name}（“{wrong[0]}”）",
+                       choices="、".join(f.metadata["choices"]))
+            return _INVALID
+        return values
     checks = {bool: (P.CONFIG_NOT_BOOL, lambda v: isinstance(v, bool)),
               int: (P.CONFIG_NOT_INT, lambda v: isinstance(v, int) and not isinstance(v, bool)),
               str: (P.CONFIG_NOT_TEXT, lambda v: isinstance(v, str))}
@@ -327,6 +356,17 @@ def _convert(f, value, name, path, lines, report):
     return value.strip() if kind is str and "pattern" in f.metadata else value
 
 
+def _mapping(f, value, name, path, lines, report):
+    """A table of names to whole numbers, kept in order as (name, number) pairs."""
+    line = _find_line(lines, name)
+    if not isinstance(value, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                                              for v in value.values()):
+        report.add(P.CONFIG_MAPPING, path, line, lines[line - 1] if line else None, key=name,
+                   what=f.metadata["mapping"], example=f.metadata["example"])
+        return _INVALID
+    return tuple((str(k), v) for k, v in value.items())
+
+
 def _item_type(kind) -> Any:
     """X for tuple[X, ...], else None."""
     args = getattr(kind, "__args__", ())
@@ -344,6 +384,13 @@ def _check_site(config: SiteConfig, path: Path, lines: list[str], report: Report
         report.add(P.CONFIG_PAGE_SIZE, path, _find_line(lines, "page_size"))
     if not config.categories:
         report.add(P.CONFIG_NO_CATEGORIES, path, None)
+    if config.review.since:
+        try:
+            datetime.strptime(config.review.since, "%Y-%m-%d")
+        except ValueError:
+            line = _find_line(lines, "since")
+            report.add(P.CONFIG_FORMAT, path, line, lines[line - 1] if line else None, key="review.since",
+                       name="since", example="2026-01-01")
     seen: set[str] = set()
     for cat in config.categories:
         line = _find_slug_line(lines, cat.slug)

@@ -7,7 +7,7 @@ that knows the file, the line and how to fix it. Problems are collected into a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from pathlib import Path
 
@@ -64,6 +64,10 @@ class Problem:
     @property
     def warning(self) -> bool:
         return self.severity < Severity.ERROR
+
+    def at(self, severity: Severity) -> "Problem":
+        """The same problem at another severity (a rule whose weight a setting decides)."""
+        return replace(self, severity=severity)
 
     def location(self, root: Path | None = None) -> str:
         if self.path is None:

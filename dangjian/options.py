@@ -31,6 +31,7 @@ class Options:
     cache: bool = True                   # keep and use the build cache (incremental builds)
     cache_dir: Path | None = None        # default: .cache/build/<out name> beside the output folder
     search: bool = True                  # build the Pagefind index (--no-search skips it)
+    preview: bool = False                # a preview (serve): articles awaiting review shown, with a 待审 banner
 
     @property
     def static_dir(self) -> Path:

@@ -43,9 +43,29 @@ CATEGORY_FOLDER = Check("category-folder", WARNING, "栏目不一致：文件在
                         "把文件移到 content/{value}/ 下，或删掉 category 这一行（以文件夹为准）")
 WAIVER_REASON = Check("waiver-reason", ERROR, "{key} 中的“{wrong}”没有写理由",
                       "每条写成 写法: 理由，如 三中全会: 引用一九七八年十一届三中全会原文")
+NOT_A_NAME = Check("not-a-name", ERROR, "{label}应写审核人的姓名，这里写的是“{value}”",
+                   "只写姓名，如 {key}: 王芳；日期等写在别处")
+NOT_AN_ADDRESS = Check("not-an-address", ERROR, "{label}不是网址：“{value}”",
+                       "写完整的网址，以 http:// 或 https:// 开头，如 {key}: https://www.example.gov.cn/a.html")
+CORRECTION_FORM = Check("correction-form", ERROR, "更正说明写法不对：“{value}”",
+                        "每条写成 - 日期 说明，如\n{key}:\n  - 2025-03-02 第二段中“三十名”应为“三十三名”")
 BODY_TOO_DEEP = Check("body-too-deep", ERROR, "正文的引用或列表嵌套太深，无法排版",
                       "检查正文开头是否有成串的 > 或 * 号；引用和列表最多套几层")
 NO_CONTENT_FOLDER = Check("no-content-folder", ERROR, "找不到内容文件夹", "请创建 content/ 文件夹或用 --content 指定")
+
+# Review before publishing (core/review.py) -----------------------------------------------------
+REVIEW_PENDING = Check("review-pending", INFO, "待审，未发布：缺少{missing}",
+                       "审核人签字后，在文章开头写上姓名（如 复审: 李明），再生成网站",
+                       "审核人签字后在文章开头写上姓名；[review] missing = \"error\" 时为错误")
+SAME_SIGNER = Check("same-signer", INFO, "“{name}”同时签了{stages}：同一人不能签两个环节，这篇暂不发布",
+                    "请另一位审核人签其中一个环节")
+CLASSIFIED = Check("classified", INFO, "涉密文章，任何情况下都不会发布", "涉密不上网：确需公开的，先脱密并经保密审查，再删掉“涉密”这一行")
+REPRINT_INCOMPLETE = Check("reprint-incomplete", ERROR, "转载文章缺少{missing}",
+                           "转载须注明出处：加一行 原载: 原发单位或媒体，和一行 原文链接: https://…")
+WITHDRAWN_UNDATED = Check("withdrawn-undated", ERROR, "撤稿没有写撤稿日期", "加一行 撤稿日期: 2025-03-05")
+WITHDRAWN_EARLY = Check("withdrawn-early", ERROR, "撤稿日期 {when} 早于发布日期 {date}", "撤稿日期不能早于文章的发布日期")
+WITHDRAWN_NO_REASON = Check("withdrawn-no-reason", ERROR, "写了撤稿日期，没有写撤稿原因",
+                            "加一行 撤稿: 撤稿原因（如 内容有误）；不撤稿就删掉撤稿日期")
 
 # Addresses (core/urls.py) --------------------------------------------------------------------
 DUPLICATE_URL = Check("duplicate-url", ERROR, "两篇文章的网址相同：/{url}（另一篇：{other}）",
@@ -114,6 +134,7 @@ CONFIG_NOT_TEXT = Check("config-not-text", ERROR, "配置项 “{key}” 应为�
 CONFIG_WORD_LIST = Check("config-word-list", ERROR, "找不到词表文件：{value}", "文件路径相对于 site.toml；或删掉 [proofread] 的 file 这一行")
 CONFIG_WORD_ENTRY = Check("config-word-entry", ERROR, "[proofread] 词条无效：wrong = “{wrong}”",
                           "wrong 写错误写法（不能为空），right 写规范写法（不能与 wrong 相同）")
+CONFIG_MAPPING = Check("config-mapping", ERROR, "[{key}] 应为“名称 = {what}”的表", "例如：\n{example}")
 CONFIG_CHOICE = Check("config-choice", ERROR, "配置项 “{key}” 只能是：{choices}")
 CONFIG_FORMAT = Check("config-format", ERROR, "配置项 “{key}” 的格式不对", '照这个格式写：{name} = "{example}"')
 CONFIG_NEGATIVE = Check("config-negative", ERROR, "配置项 “{key}” 不能为负数")

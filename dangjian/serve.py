@@ -1,6 +1,7 @@
 """`build.py serve`: build, serve on 127.0.0.1, rebuild on save, reload the browser.
 
-- Builds incrementally (drafts included) into a preview folder of its own
+- Builds incrementally (drafts included, and articles awaiting review with a 待审 banner;
+  涉密 ones never) into a preview folder of its own
   (default .cache/serve/site), never into the published `site/`.
 - Watches content/, templates/, the site's static/ and site.toml with watchdog;
   a burst of saves is coalesced into one rebuild.

@@ -12,14 +12,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_site(tmp: Path, articles: dict[str, str] | None = None, stats_page: bool | None = None,
-              inspection: bool = False) -> Path:
+              inspection: bool = False, review: bool = False) -> Path:
     """tmp/site.toml (the project's own) and tmp/content/ with `articles` (rel path → text).
 
     Unless `inspection`, a site given articles keeps only the categories they use and has no
-    update rules: a test of links or titles is not also a site with idle and empty columns."""
+    update rules: a test of links or titles is not also a site with idle and empty columns.
+    Unless `review`, it requires no sign-offs (its articles carry none); with it, every article needs
+    them (the sample's `since` is dropped)."""
     config = (ROOT / "site.toml").read_text(encoding="utf-8")
     if articles and not inspection:
         config = _without_column_rules(config, articles)
+    if not review:
+        config = re.sub(r"^\[review\]\n(?:[^\[\n].*\n|\n)*", "", config, flags=re.M)
+    else:
+        config = re.sub(r"^since = .*\n", "", config, flags=re.M)
     if stats_page is not None:
         config = config.replace("page = true", f"page = {'true' if stats_page else 'false'}")
     (tmp / "site.toml").write_text(config, encoding="utf-8")

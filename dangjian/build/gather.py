@@ -18,6 +18,7 @@ from ..body import images as img
 from ..body import links
 from ..body.images import ImageCache, inspect_all
 from ..config import SiteConfig, load_config
+from ..core import review
 from ..core.content import Source, find, is_junk, load_file, parse_conditions
 from ..core.model import Body, Picture
 from ..core.urls import Urls, page_dir
@@ -49,6 +50,9 @@ class Gathered:
     next_publish: float = float("inf")   # when the next scheduled article is due (a timestamp)
     digests: dict[str, str] = field(default_factory=dict)          # article rel → its file's digest
     published_files: set[str] = field(default_factory=set)         # files below content/ that go online
+    held: list[Source] = field(default_factory=list)               # awaiting review (or 涉密): not published
+    withdrawn: list[Source] = field(default_factory=list)          # 撤稿: a notice at their address
+    pending: dict[str, str] = field(default_factory=dict)          # preview: held article rel → what it lacks
 
 
 def gather(options: Options, rebuild: Rebuild, progress: Progress | None = None) -> Gathered:
@@ -57,8 +61,10 @@ def gather(options: Options, rebuild: Rebuild, progress: Progress | None = None)
     for level, text in gathered.messages:
         log.log(level, text)
     gathered.report.raise_errors(strict=options.strict)
-    for problem in gathered.report.warnings:
-        gathered.messages.append((logging.WARNING, problem.format(gathered.report.root)))
+    held = [] if options.preview else [p for p in gathered.report.problems if p.code in review.HELD]
+    for problem in gathered.report.warnings + held:
+        label = "" if problem.code in review.HELD else None       # 待审 is said as it is, not as a 警告
+        gathered.messages.append((logging.WARNING, problem.format(gathered.report.root, label=label)))
         log.warning(gathered.messages[-1][1])
     return gathered
 
@@ -74,8 +80,10 @@ def collect(options: Options, rebuild: Rebuild, progress: Progress | None = None
         report.add(P.NO_CONTENT_FOLDER, options.content, None)
     files, asset_stats = rebuild.scanned or find(options.content)
     sources = _sources(options, config, files, rebuild, progress, report)
-    published, drafts, future, messages, next_publish = _select(sources, options, config)
-    urls = Urls(config, published, report, rebuild.slugger)
+    chosen = _select(sources, options, config)
+    published, drafts, future, messages, next_publish = chosen.published, chosen.drafts, chosen.future, \
+        chosen.messages, chosen.next_publish
+    urls = Urls(config, published + chosen.withdrawn, report, rebuild.slugger, {s.rel for s in chosen.withdrawn})
     _addresses_gone(options, rebuild.vanished(urls), sources, urls, report)
     assets = [rel for rel, _ in asset_stats]
     image_cache = ImageCache(options.image_cache)
@@ -94,7 +102,9 @@ def collect(options: Options, rebuild: Rebuild, progress: Progress | None = None
             object.__setattr__(src, "body", "")
     return Gathered(config, [s for s in published if s.rel in bodies], bodies, urls, assets, report, drafts, future,
                     sources, images, covers, image_cache, messages, next_publish,
-                    {s.rel: s.digest for s in published}, published_files(options, config, assets, lookups))
+                    {s.rel: s.digest for s in published + chosen.withdrawn},
+                    published_files(options, config, assets, lookups), chosen.held,
+                    [s for s in chosen.withdrawn if s.rel in urls.articles], chosen.pending)
 
 
 def _conditions(*values) -> str:
@@ -148,21 +158,43 @@ def _addresses_gone(options: Options, gone: list, sources: list[Source], urls: U
                        fix=f"有意删除可以不管；文章换了文件名或栏目的，在新文件开头加 aliases: [/{url}]")
 
 
-def _select(sources: list[Source], options: Options, config: SiteConfig):
-    """The articles to publish now; drafts and future ones are counted (and the next one due noted)."""
+@dataclass
+class Selection:
+    published: list[Source] = field(default_factory=list)
+    withdrawn: list[Source] = field(default_factory=list)
+    held: list[Source] = field(default_factory=list)
+    pending: dict[str, str] = field(default_factory=dict)
+    drafts: int = 0
+    future: int = 0
+    messages: list[tuple[int, str]] = field(default_factory=list)
+    next_publish: float = float("inf")
+
+
+def _select(sources: list[Source], options: Options, config: SiteConfig) -> Selection:
+    """The articles to publish now. 涉密 ones never are; drafts, future ones and those awaiting review
+    (三审, 保密审查) wait; withdrawn ones leave a notice. A preview shows those awaiting review."""
     now = options.now or datetime.now(config.tz)
-    published, drafts, future, messages = [], 0, 0, []
-    next_publish = float("inf")
+    chosen = Selection()
     for src in sources:
-        if src.draft and not options.drafts:
-            drafts += 1
+        if src.classified:
+            chosen.held.append(src)
+        elif src.draft and not options.drafts:
+            chosen.drafts += 1
+        elif src.withdrawn:
+            chosen.withdrawn.append(src)
         elif src.date > now and not options.future:
-            future += 1
-            next_publish = min(next_publish, src.date.timestamp())
-            messages.append((logging.INFO, f"{src.rel}: 发布时间 {src.date.date()} 在未来，暂不发布（用 --future 可预览）"))
+            chosen.future += 1
+            chosen.next_publish = min(chosen.next_publish, src.date.timestamp())
+            chosen.messages.append((logging.INFO, f"{src.rel}: 发布时间 {src.date.date()} 在未来，暂不发布（用 --future 可预览）"))
+        elif not (state := review.status(src, config)).complete:
+            if options.preview:
+                chosen.published.append(src)
+                chosen.pending[src.rel] = state.pending
+            else:
+                chosen.held.append(src)
         else:
-            published.append(src)
-    return published, drafts, future, messages, next_publish
+            chosen.published.append(src)
+    return chosen
 
 
 def _bodies(options: Options, config: SiteConfig, published: list[Source], urls: Urls, assets: set[str],

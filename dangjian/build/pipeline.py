@@ -49,6 +49,8 @@ class Result:
     images_processed: int = 0
     images_cached: int = 0
     indexed: bool = False                # the search index was (re)built
+    held: int = 0                        # articles awaiting review, not published
+    classified: int = 0                  # 涉密 articles, never published
 
 
 def build(options: Options, progress: Progress | None = None) -> Result:
@@ -108,7 +110,8 @@ class Build:
         for level, text in quick["messages"]:
             log.log(level, text)
         return Result(quick["articles"], quick["pages"], self.laps.elapsed, 0, quick["files"], [],
-                      incremental=True, shortcut=True)
+                      incremental=True, shortcut=True, held=quick.get("held", 0),
+                      classified=quick.get("classified", 0))
 
     def pages(self) -> None:
         """Gather, model, plan and render every page and copy every file: all staged, nothing published.
@@ -130,8 +133,9 @@ class Build:
         incremental = self.rebuild.load()
         self.gathered = gather(self.options, self.rebuild, self.progress)
         cancelled(self.cancel)
-        self.site = build_site(self.gathered.config, self.gathered.sources, self.gathered.bodies, self.gathered.covers,
-                               self.rebuild.related if self.options.cache else None)
+        g = self.gathered
+        self.site = build_site(g.config, g.sources, g.bodies, g.covers, self.rebuild.related if self.options.cache else None,
+                               g.withdrawn, g.pending)
         for kind, terms in (("tag", self.site.tags), ("source", self.site.sources), ("author", self.site.authors)):
             self.gathered.urls.assign_terms(kind, terms)
         self.pages_planned = list(plan.plan(self.site, self.gathered.urls))
@@ -239,7 +243,8 @@ class Build:
         gathered, writer = self.gathered, self.writer
         self.rebuild.save(writer, self.copies, {
             "next_publish": gathered.next_publish, "messages": gathered.messages, "articles": len(self.site.articles),
-            "pages": len(self.pages_planned), "files": writer.stats.written + writer.stats.unchanged})
+            "pages": len(self.pages_planned), "files": writer.stats.written + writer.stats.unchanged,
+            "held": self.held[0], "classified": self.held[1]})
         gathered.image_cache.save_index()
         self.laps.lap("保存缓存")
 
@@ -251,4 +256,11 @@ class Build:
         return Result(len(self.site.articles), len(self.pages_planned), self.laps.elapsed, writer.stats.written,
                       writer.stats.unchanged, gathered.report.warnings, rendered=len(self.todo),
                       removed=len(writer.removed), incremental=self.rebuild.incremental,
-                      images_processed=stats.processed, images_cached=stats.cached, indexed=self.indexed)
+                      images_processed=stats.processed, images_cached=stats.cached, indexed=self.indexed,
+                      held=self.held[0], classified=self.held[1])
+
+    @property
+    def held(self) -> tuple[int, int]:
+        """(awaiting review, 涉密): the articles this build kept offline."""
+        classified = sum(1 for src in self.gathered.held if src.classified)
+        return len(self.gathered.held) - classified, classified

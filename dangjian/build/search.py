@@ -192,7 +192,12 @@ def index(site: Site, urls: Urls, read_page, workdir: Path, jobs: int = 0, cance
     # articles needed some 28 GB and failed. So it runs per shard of SHARD_SIZE articles in site
     # order (newest first), each its own bundle: the first in pagefind/, the others in
     # pagefind/part-N/, listed in pagefind/parts.json for search.js to search them all.
-    shards = [site.articles[i:i + SHARD_SIZE] for i in range(0, len(site.articles), SHARD_SIZE)] or [()]
+    shards = [site.articles[i:i + SHARD_SIZE] for i in range(0, len(site.articles), SHARD_SIZE)]
+    if not shards:             # nothing published yet (all awaiting review, say): Pagefind refuses an empty site
+        bundle.mkdir(parents=True)
+        (bundle / "parts.json").write_text(json.dumps({"parts": []}), encoding="utf-8")
+        log.info("搜索索引：没有已发布的文章")
+        return bundle
     try:
         for n, articles in enumerate(shards):
             _index_shard(binary, articles, paths, read_page, bundle / _part(n) if n else bundle, jobs, cancel,

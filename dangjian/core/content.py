@@ -25,24 +25,9 @@ from typing import Any, Callable
 from .. import problems as P
 from ..config import SiteConfig
 from ..errors import Report
-from . import privacy
-from .fields import (
-    Addresses,
-    CategoryName,
-    Context,
-    Field,
-    Flag,
-    Invalid,
-    Names,
-    Text,
-    Title,
-    Waivers,
-    When,
-    category_list,
-    parse_date,
-    resolve_category,
-    split_names,
-)
+from . import privacy, review
+from .fields import (Address, Addresses, CategoryName, Context, Corrections, Field, Flag, Invalid, Names, Signers,
+                     Text, Title, Waivers, When, category_list, parse_date, resolve_category, split_names)
 
 __all__ = ["FIELDS", "RULES", "Field", "Source", "attributes", "category_list", "field_table", "find",
            "load_file", "parse_conditions", "read_body", "parse_date", "resolve_category", "split_names", "table_key"]
@@ -86,12 +71,35 @@ FIELDS: tuple[Field, ...] = (
     Field("proofread_ignore", "校对忽略", Waivers(), ("校对忽略",),
           help="本文不按某个词条校对（如引用历史原文），每条写明理由；check 仍会列出",
           example="proofread_ignore: {三中全会: 引用一九七八年十一届三中全会原文}", in_new=False),
+    # 三审签发 and 保密审查 (site.toml [review] says which are required before an article is published)
+    Field("review_first", "初审", Signers(), ("初审",), help="初审人（如科室主任、支部书记）", example="review_first: 王芳",
+          note="初审人：科室主任或支部书记审核后填写"),
+    Field("review_second", "复审", Signers(), ("复审",), help="复审人（如党委办公室、宣传科）",
+          example="review_second: 李明", note="复审人：党委办公室或宣传科审核后填写"),
+    Field("review_final", "终审", Signers(), ("终审", "签发"), help="终审签发人（如分管院领导）",
+          example="review_final: 张伟", note="终审签发：分管院领导签发后填写"),
+    Field("secrecy_review", "保密审查", Signers(), ("保密审查",), help="保密审查人",
+          example="secrecy_review: 赵敏", note="保密审查人：保密审查后填写"),
+    Field("classified", "涉密", Flag(), ("涉密",), help="涉密文章写 是：任何情况下都不会发布", example="classified: 是",
+          in_new=False),
+    Field("reprint", "转载", Flag(), ("转载",), teaser=True, help="转载的文章写 是，并写明原载和原文链接",
+          example="reprint: 是", in_new=False),
+    Field("original_source", "原载", Text(name=True), ("原载",), help="转载文章的原发单位或媒体",
+          example="original_source: 健康报", in_new=False),
+    Field("original_url", "原文链接", Address(), ("原文链接",), help="转载文章的原文网址",
+          example="original_url: https://www.example.cn/a.html", in_new=False),
+    Field("withdrawn", "撤稿", Text(), ("撤稿",), help="撤稿原因：写了就撤下这篇文章，原网址只显示撤稿说明",
+          example="withdrawn: 内容有误，已撤稿", in_new=False),
+    Field("withdrawn_date", "撤稿日期", When(with_time=False), ("撤稿日期",), help="撤稿的日期，不早于发布日期",
+          example="withdrawn_date: 2025-03-05", in_new=False),
+    Field("corrections", "更正", Corrections(), ("更正",), help="更正说明，每条写日期和内容，显示在文末",
+          example="corrections: [2025-03-02 第二段中“三十名”应为“三十三名”]", in_new=False),
 )
 
 # Per-file rules: each `rule(source, report, config)` runs on every valid article (body included)
 # after its fields; what it reports is cached with the file and replayed while the file and the
 # settings the rule names in its `config_keys` attribute are unchanged.
-RULES: tuple[Callable[["Source", Report, SiteConfig], None], ...] = (privacy.personal_numbers,)
+RULES: tuple[Callable[["Source", Report, SiteConfig], None], ...] = (privacy.personal_numbers, review.review_rule)
 
 
 def parse_conditions(config: SiteConfig, content: Path) -> str:

@@ -117,15 +117,88 @@ class Names(FieldType):
         return names
 
 
+YES, NO = ("是", "yes", "y", "对"), ("否", "no", "n", "不是")
+
+
 class Flag(FieldType):
-    expects, example, empty = " true 或 false", "{key}: true", "false"
+    """true / false (YAML), or 是 / 否 as editors write them."""
+
+    expects, example, empty = " true 或 false（也可写 是 或 否）", "{key}: true", "false"
 
     def parse(self, value, row, ctx):
-        if value is None:
+        if value is None or value == "":
             return False
+        if isinstance(value, str) and value.strip().lower() in YES + NO:
+            return value.strip().lower() in YES
         if not isinstance(value, bool):
             raise self.wrong(row, ctx)
         return value
+
+
+class Signers(FieldType):
+    """The people who signed a review stage: names only (a date or an address is a slip of the pen:
+    the stage is then not signed)."""
+
+    expects, example, empty = "审核人姓名", "{key}: 王芳", '""'
+
+    def parse(self, value, row, ctx):
+        names = split_names(value)
+        if names is None:
+            raise self.wrong(row, ctx)
+        for name in names:
+            if _DATE_RE.match(name) or re.search(r"https?://|www\.|\d{3,}|@", name):
+                raise Invalid(P.NOT_A_NAME, label=row.label, key=row.key, value=shown(name))
+        return names
+
+
+class Address(FieldType):
+    """An http(s) address on the web (原文链接)."""
+
+    expects, example, empty = "以 http:// 或 https:// 开头的网址", "{key}: https://www.example.gov.cn/a.html", '""'
+
+    def parse(self, value, row, ctx):
+        if value is None or value == "":
+            return ""
+        if not isinstance(value, str):
+            raise self.wrong(row, ctx)
+        from urllib.parse import urlsplit
+        text = plain(value).strip()
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+            raise Invalid(P.NOT_AN_ADDRESS, label=row.label, key=row.key, value=shown(text))
+        return text
+
+
+class Corrections(FieldType):
+    """更正: a list of dated notes, each `日期: 说明` (a mapping) or `2025-03-02 说明` (text); kept
+    oldest first, as (date, note)."""
+
+    expects, example, empty = "更正说明的列表", "{key}:\n  - 2025-03-02 第二段中“三十名”应为“三十三名”", "[]"
+    config_keys = ("timezone",)
+    _TEXT = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*[:：，,、\s]\s*(.+)$", re.S)
+
+    def parse(self, value, row, ctx):
+        if value is None or value == "" or value == []:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        notes = []
+        for item in items:
+            when, note = self._item(item, row, ctx)
+            notes.append((when, note))
+        return tuple(sorted(notes, key=lambda n: n[0]))
+
+    def _item(self, item, row, ctx):
+        if isinstance(item, dict) and len(item) == 1:
+            (when, note), = item.items()
+        elif isinstance(item, str) and self._TEXT.match(item):
+            when, note = self._TEXT.match(item).groups()
+        else:
+            raise Invalid(P.CORRECTION_FORM, key=row.key, value=shown(item))
+        parsed = parse_date(when, ctx.config)
+        note = plain(str(note)).strip() if isinstance(note, (str, int, float)) else ""
+        if parsed is None or not note:
+            raise Invalid(P.CORRECTION_FORM, key=row.key, value=shown(item))
+        return parsed[0], note
 
 
 class When(FieldType):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Callable
@@ -74,16 +75,33 @@ class Article(Record):
         return self.date.isoformat() if self.has_time else self.date.date().isoformat()
 
 
-def make_article(src: Source, category: Category, body: Body, cover: Picture | None = None) -> Article:
+def make_article(src: Source, category: Category, body: Body, cover: Picture | None = None,
+                 pending: str = "") -> Article:
     """The Article of a Source: its fields copied, then the model's own attributes. Filled directly
-    (10,000 per build; tests/core/test_model.py checks it equals Article(**values))."""
+    (10,000 per build; tests/core/test_model.py checks it equals Article(**values)). `updated`
+    follows the newest 更正; `pending` is what a preview's 待审 banner says the article lacks."""
     art = object.__new__(Article)
     names, pick = _field_getter(content.FIELDS)
     values = art.__dict__
     values.update(zip(names, pick(src.__dict__)))
     values.update(key=src.rel, category=category, body=body, summary=src.summary or body.summary,
-                  cover_image=cover)
+                  cover_image=cover, pending=pending)
+    if src.corrections:
+        newest = src.corrections[-1][0]
+        values["updated"] = max(newest, src.updated) if src.updated else newest
     return art
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A withdrawn (撤稿) article: what the notice at its address says."""
+
+    key: str
+    title: str
+    category: Category
+    date: datetime
+    withdrawn_date: datetime
+    reason: str
 
 
 @lru_cache(maxsize=8)
@@ -134,6 +152,7 @@ class Site:
     years: tuple[Year, ...] = field(hash=False)
     _neighbours: dict[str, tuple[Article | None, Article | None]] = field(hash=False, repr=False)
     _related: dict[str, tuple[Article, ...]] = field(hash=False, repr=False)
+    withdrawn: tuple[Withdrawal, ...] = field(default=(), hash=False)   # 撤稿: a notice at each address
 
     @property
     def pinned(self) -> tuple[Article, ...]:
@@ -174,15 +193,17 @@ def _sort_key(article: Article):
 
 
 def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body],
-               covers: dict[str, Picture] | None = None, memo: dict | None = None) -> Site:
+               covers: dict[str, Picture] | None = None, memo: dict | None = None,
+               withdrawn: list[Source] = (), pending: dict[str, str] | None = None) -> Site:
     """The model. `memo` (kept by the build cache between builds) lets an unchanged
-    tag layout reuse the related-articles table instead of scoring it again."""
+    tag layout reuse the related-articles table instead of scoring it again. `withdrawn`: the
+    撤稿 articles (in no list, only a notice); `pending`: held articles a preview shows."""
     categories = tuple(Category(c.slug, c.name, c.description, c.order)
                        for c in sorted(config.categories, key=lambda c: (c.order, config.categories.index(c))))
     cat_by_slug = {c.slug: c for c in categories}
-    covers = covers or {}
-    articles = sorted((make_article(src, cat_by_slug[src.category], bodies[src.rel], covers.get(src.rel))
-                       for src in sources), key=_sort_key)
+    covers, pending = covers or {}, pending or {}
+    articles = sorted((make_article(src, cat_by_slug[src.category], bodies[src.rel], covers.get(src.rel),
+                                    pending.get(src.rel, "")) for src in sources), key=_sort_key)
     by_category: dict[str, list[Article]] = {c.slug: [] for c in categories}
     for art in articles:
         by_category[art.category.slug].append(art)
@@ -201,6 +222,8 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
         years=_years(articles),
         _neighbours=neighbours,
         _related=_related_memo(articles, config.related, memo),
+        withdrawn=tuple(Withdrawal(src.rel, src.title, cat_by_slug[src.category], src.date, src.withdrawn_date,
+                                   src.withdrawn) for src in sorted(withdrawn, key=lambda s: s.rel)),
     )
 
 

@@ -143,6 +143,18 @@ def _redirects(site: Site, urls: Urls) -> Iterator[Page]:
         yield Page(path, "redirect.html", "redirect", art.title, article=art, description=art.summary)
 
 
+def _withdrawn(site: Site, urls: Urls) -> Iterator[Page]:
+    """A withdrawn (撤稿) article's address: a notice that it was withdrawn, and nothing of it else."""
+    top, home = _crumbs(site)
+    shown = set(site.categories)
+    for notice in site.withdrawn:
+        crumbs = (top, home, *((Crumb(notice.category.name, notice.category),) if notice.category in shown else ()),
+                  Crumb("已撤稿"))
+        yield Page(urls.articles[notice.key], "withdrawn.html", "withdrawn", notice.title, crumbs,
+                   category=notice.category, description=f"本文已于{notice.withdrawn_date.year}年"
+                   f"{notice.withdrawn_date.month}月{notice.withdrawn_date.day}日撤稿", data=notice)
+
+
 def _feeds(site: Site, urls: Urls) -> Iterator[Page]:
     config = site.config
     yield Page(urls.feed(), "atom.xml", "feed", config.title, articles=site.articles[:config.feed_entries])
@@ -214,6 +226,7 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("feed", "atom.xml", _feeds, (Reads("updated", TEXT, lambda site, page: newest_date(site)),)),
     PageKind("sitemap", "sitemap.xml", _sitemaps),
     PageKind("redirect", "redirect.html", _redirects),
+    PageKind("withdrawn", "withdrawn.html", _withdrawn, (Reads("withdrawal", TEXT, lambda site, page: page.data),)),
     PageKind("robots", "robots.txt", _single("robots.txt", "robots.txt", "robots", "robots")),
     PageKind("stats", "stats.html", _stats, (Reads("articles", CARD), Reads("term", CARD))),
 )

@@ -96,6 +96,35 @@ def freshness(config: SiteConfig, dated: Iterable[tuple[str, datetime]], now: da
                  for c in config.categories)
 
 
+@dataclass(frozen=True)
+class Shortfall:
+    """One month's 来源 below their quota (发稿考核): (name, articles published, articles required)."""
+
+    year: int
+    month: int
+    under: tuple[tuple[str, int, int], ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month:02d}月"
+
+
+def shortfalls(site: Site, quotas: tuple[tuple[str, int], ...], months: list[tuple[int, int]]) -> tuple[Shortfall, ...]:
+    """For each month, every 来源 that published fewer articles than its quota. A quota names a 来源, or
+    a pattern with * (\"*党支部\": every 来源 ending in 党支部 that has published at some time)."""
+    from fnmatch import fnmatchcase
+    counts = Counter((a.source, a.date.year, a.date.month) for a in site.articles if a.source)
+    known = sorted({a.source for a in site.articles if a.source})
+    required: dict[str, int] = {}
+    for pattern, need in quotas:
+        names = [n for n in known if fnmatchcase(n, pattern)] if "*" in pattern or "?" in pattern else [pattern]
+        for name in names:
+            required.setdefault(name, need)
+    return tuple(Shortfall(y, m, tuple((name, counts[(name, y, m)], need) for name, need in required.items()
+                                       if counts[(name, y, m)] < need))
+                 for y, m in months)
+
+
 def _names(article: Article, by: str):
     if by == "source":
         return [article.source or None]

@@ -104,8 +104,12 @@ def is_safe(path: str) -> bool:
 class Urls:
     """Slugs and output paths for one build, assigned from the validated sources."""
 
-    def __init__(self, config: SiteConfig, sources: list[Source], report: Report, slugger: Slugger | None = None):
+    def __init__(self, config: SiteConfig, sources: list[Source], report: Report, slugger: Slugger | None = None,
+                 withdrawn: set[str] = frozenset()):
+        """`sources`: the published articles and the withdrawn ones (`withdrawn`: their files), whose
+        addresses keep a notice (and no earlier addresses)."""
         self.config = config
+        self.withdrawn = withdrawn
         self.slug = slugger or Slugger()
         self.articles: dict[str, str] = {}          # source rel → output path
         self.aliases: dict[str, str] = {}           # an earlier address (output path) → source rel
@@ -128,7 +132,7 @@ class Urls:
     def _assign_aliases(self, sources: list[Source], owners: dict[str, Source], report: Report) -> None:
         """Earlier addresses of articles (the `aliases` field): each becomes a page that sends readers on."""
         for src in sources:
-            for path in src.aliases if src.rel in self.articles else ():
+            for path in src.aliases if src.rel in self.articles and src.rel not in self.withdrawn else ():
                 other = owners.get(path)
                 if other is not None and other.rel != src.rel:
                     report.add(P.ALIAS_TAKEN, src.path, src.lines.get("aliases", 1), field="aliases",

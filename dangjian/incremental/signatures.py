@@ -17,7 +17,7 @@ customised template costs speed, never correctness.
 Signing every page takes a third of a second at 10,000 articles, most of an
 edit rebuild. So each signature also records which article cards went into
 it, and the build keeps a "structure" key: every article's teaser in site
-order, every page path and the global key. While the structure is unchanged,
+order, every withdrawal notice, every page path and the global key. While the structure is unchanged,
 everything a signature holds except cards is unchanged too, so only pages
 that used a changed card (or a whole-site facet) are signed again.
 """
@@ -132,8 +132,10 @@ class Signer:
             self._used = None
 
     def structure(self, pages: list[Page]) -> str:
-        """Everything signatures hold besides cards: while equal, only card changes matter."""
-        return _h([self.global_key, *[self.teaser(a) for a in self.site.articles], "\x1e", *[p.path for p in pages]])
+        """Everything signatures hold besides cards: while equal, only card changes matter. (Withdrawal
+        notices are no article's card: what they say is part of the structure.)"""
+        return _h([self.global_key, *[self.teaser(a) for a in self.site.articles], "\x1e",
+                   *[_text(w) for w in self.site.withdrawn], "\x1e", *[p.path for p in pages]])
 
     def teaser(self, art: Article | None) -> str:
         """What a link to an article shows (neighbours, related, sitemap): not its body."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..build.gather import gather
 from ..core.model import Site, build_site
-from ..core.stats import DIMENSIONS, Freshness, Table, freshness, tally, text_width
+from ..core.stats import DIMENSIONS, Freshness, Shortfall, Table, freshness, tally, text_width
 from ..incremental.rebuild import Rebuild
 from ..options import Options
 
@@ -28,6 +28,23 @@ def tables(site: Site, dimensions, year: int | None) -> list[Table]:
 def updates(site: Site, now: datetime) -> tuple[Freshness, ...]:
     """栏目更新情况: each category's newest article against its `update_every`."""
     return freshness(site.config, ((a.category.slug, a.date) for a in site.articles), now)
+
+
+def quota_months(now: datetime, year: int | None) -> list[tuple[int, int]]:
+    """The months 发稿考核 looks at: the year asked for (up to this month), else the last twelve."""
+    if year is not None:
+        last = 12 if year < now.year else now.month
+        return [(year, m) for m in range(1, last + 1)] if year <= now.year else []
+    y, m, months = now.year, now.month, []
+    for _ in range(12):
+        months.append((y, m))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return months[::-1]
+
+
+def format_quotas(rows: tuple[Shortfall, ...]) -> str:
+    body = [(r.label, "、".join(f"{name} {got}/{need}" for name, got, need in r.under) or "全部达标") for r in rows]
+    return _grid("发稿考核（未达标的来源：实发/应发）", ("月份", "未达标"), body)
 
 
 def format_updates(rows: tuple[Freshness, ...]) -> str:

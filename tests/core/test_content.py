@@ -70,9 +70,13 @@ def test_aliases_and_types_come_from_the_table(tmp_path):
     for row in FIELDS:
         for alias in row.aliases:
             value = {"date": "2024-05-12", "updated": "2024-05-13", "category": "news", "draft": "false",
-                     "pinned": "true", "proofread_ignore": "{示例: 理由}"}.get(row.key, "[王芳, 李明]" if row.key in ("author", "tags") else "示例")
+                     "pinned": "true", "proofread_ignore": "{示例: 理由}", "classified": "否", "reprint": "否",
+                     "original_url": "https://www.example.cn/a.html", "withdrawn_date": "2024-05-13",
+                     "corrections": "[2024-05-13 第二段有误]"}.get(
+                row.key, "[王芳, 李明]" if row.key in ("author", "tags") else "示例")
             head = "" if row.key == "title" else "title: t\n"
             head += "" if row.key == "date" else "date: 2024-01-01\n"
+            head += {"withdrawn": "撤稿日期: 2024-05-13\n", "withdrawn_date": "撤稿: 有误\n"}.get(row.key, "")
             path = write(content / "news" / "2024" / f"{row.key}-{alias}.md", f"---\n{head}{alias}: {value}\n---\n正文\n")
             report = Report()
             src = load_file(path, content, CONFIG, report)

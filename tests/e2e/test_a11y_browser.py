@@ -24,7 +24,10 @@ MODES = {"normal": {}, "care": {"dj-care": "1"}, "xl": {"dj-font": "xl"}, "care-
 def _pages(site: Path) -> dict[str, str]:
     tag = sorted(p.relative_to(site).as_posix() for p in site.glob("tags/*/index.html"))[0]
     return {"home": "index.html", "listing": "news/index.html", "article": ARTICLE, "tag": tag,
-            "archive": "archives/index.html", "404": "404.html", "table": TABLE_ARTICLE}
+            "archive": "archives/index.html", "404": "404.html", "table": TABLE_ARTICLE,
+            "withdrawn": "news/2025/yiliao-zhiyuan-huodong-chegao/index.html",
+            "corrected": "grassroots/2025/hulibu-dangzhibu-zhutidangri/index.html",
+            "reprint": "theory/2025/gongli-yiyuan-dangjian-zhuanzai/index.html"}
 
 
 @pytest.fixture(scope="module")

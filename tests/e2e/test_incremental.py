@@ -93,6 +93,44 @@ def test_a_category_emptied_and_filled_again(site):
     site.assert_same_as_cold()
 
 
+def _front(path, line: str) -> None:
+    """Add a front-matter line to an article."""
+    text = path.read_text("utf-8")
+    end = text.index("\n---", 3)
+    path.write_text(text[:end] + "\n" + line + text[end:], "utf-8")
+
+
+def test_withdraw_and_correct_an_article(site):
+    path = corpus_article(site)
+    _front(path, "更正:\n  - 2025-12-31 第二段中的数字有误，已改正")
+    age(site.root, 600)
+    site.build()
+    site.assert_same_as_cold()
+    _front(path, "撤稿: 内容有误\n撤稿日期: 2025-12-31")
+    age(site.root, 600)
+    site.build()
+    site.assert_same_as_cold()
+    edit(path, "撤稿: 内容有误\n撤稿日期: 2025-12-31\n", "")        # published again
+    age(site.root, 600)
+    site.build()
+    site.assert_same_as_cold()
+
+
+def test_sign_off_and_un_sign_an_article(site):
+    held = site.root / "content" / "news" / "2026" / "xiabannian-gongzuo-bushu.md"
+    edit(held, "review_final:\n", "review_final: 张建国\n")           # signed: published
+    age(site.root, 600)
+    site.build()
+    assert (site.out / "news" / "2026" / "xiabannian-gongzuo-bushu" / "index.html").exists()
+    site.assert_same_as_cold()
+    signed = site.root / "content" / "news" / "2026" / "shangbannian-tuijinhui.md"
+    edit(signed, "secrecy_review: 孙丽华\n", "")                      # un-signed: held back
+    age(site.root, 600)
+    site.build()
+    assert not (site.out / "news" / "2026" / "shangbannian-tuijinhui").exists()
+    site.assert_same_as_cold()
+
+
 def test_rename_an_article_that_another_links_to(site):
     target = site.root / "content" / "outreach" / "2024" / "qingshan-yizhen.md"
     target.rename(target.with_name("qingshan-yizhen-huodong.md"))

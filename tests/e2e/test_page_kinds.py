@@ -21,7 +21,7 @@ def planned(work) -> dict[str, list]:
     """The pages of the working copy as the build plans them, by kind (and the site model)."""
     options = replace(work.options(), cache=False)
     g = gather(options, Rebuild(options))
-    model = build_site(g.config, g.sources, g.bodies, g.covers)
+    model = build_site(g.config, g.sources, g.bodies, g.covers, None, g.withdrawn, g.pending)
     for kind, terms in (("tag", model.tags), ("source", model.sources), ("author", model.authors)):
         g.urls.assign_terms(kind, terms)
     by_kind = defaultdict(list)
@@ -31,12 +31,13 @@ def planned(work) -> dict[str, list]:
 
 
 def titled(work, model, pages) -> list[Article]:
-    """The articles whose titles the kind's first built page shows: the first and the last of them
-    in the page (what a signature that covers too little would miss first)."""
+    """The articles (or withdrawal notices) whose titles the kind's first built page shows: the first
+    and the last of them in the page (what a signature that covers too little would miss first)."""
     html = (work.out / pages[0].path).read_text("utf-8")
-    at = sorted((html.find(str(escape(a.title))), a.key) for a in model.articles if str(escape(a.title)) in html)
+    items = [*model.articles, *model.withdrawn]
+    at = sorted((html.find(str(escape(a.title))), a.key) for a in items if str(escape(a.title)) in html)
     keys = list(dict.fromkeys(key for _, key in (at[:1] + at[-1:])))
-    return [a for a in model.articles if a.key in keys]
+    return [a for a in items if a.key in keys]
 
 
 def fallbacks(work):

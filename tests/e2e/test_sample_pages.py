@@ -78,7 +78,8 @@ def test_drafts_and_future_articles_wait(tmp_path):
     assert (build_site(tmp_path / "drafts", None, "--drafts") / draft).exists()
     content = tmp_path / "content"
     (content / "news/2099").mkdir(parents=True)
-    (content / "news/2099/future.md").write_text("---\ntitle: 未来的会议\ndate: 2099-01-01\n---\n\n正文。\n",
+    (content / "news/2099/future.md").write_text("---\ntitle: 未来的会议\ndate: 2099-01-01\n初审: 甲\n复审: 乙\n终审: 丙\n"
+                                                 "保密审查: 丁\n---\n\n正文。\n",
                                                  encoding="utf-8")
     (content / "news/2020").mkdir(parents=True)
     (content / "news/2020/past.md").write_text("---\ntitle: 过去的会议\ndate: 2020-01-01\n---\n\n正文。\n",
@@ -137,7 +138,7 @@ def test_feeds_sitemap_and_robots(sample_site):
     feed = feedparser.parse((sample_site / "feed.xml").read_bytes())
     assert not feed.bozo
     assert feed.feed.title == "示例市人民医院 · 党建工作"
-    assert len(feed.entries) == 17
+    assert len(feed.entries) == 19
     entry = next(e for e in feed.entries if e.title == "我院召开2025年党建暨党风廉政建设工作会议")
     assert entry.link == "https://www.example-hospital.cn/djgz/news/2025/wo-yuan-zhao-kai-dang-jian-gong-zuo-hui-yi/"
     # relative links inside the content are resolved against the article's URL
@@ -148,7 +149,7 @@ def test_feeds_sitemap_and_robots(sample_site):
         assert all(e.link.startswith(f"https://www.example-hospital.cn/djgz/{cat}/") for e in feed.entries)
     sitemap = (sample_site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://www.example-hospital.cn/djgz/</loc>" in sitemap
-    assert sitemap.count("<loc>") == 1 + 8 + 17
+    assert sitemap.count("<loc>") == 1 + 8 + 19
     robots = (sample_site / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://www.example-hospital.cn/djgz/sitemap.xml" in robots
 

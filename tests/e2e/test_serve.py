@@ -97,6 +97,15 @@ def test_serve_edit_break_fix(preview):
     wait_for(lambda: status(url)["error"] is None and "修好了" in get(page)[1])
 
 
+def test_serve_shows_articles_awaiting_review_with_a_banner(preview):
+    """The sample's article without 终审 is previewed (marked 待审), never built into site/."""
+    root, url = preview
+    code, html = get(url + "news/2026/xiabannian-gongzuo-bushu/index.html")
+    assert code == 200 and 'class="review-banner"' in html and "待审</strong>：缺少终审" in html
+    assert "医院党委部署下半年党建重点工作" in get(url + "news/index.html")[1]
+    assert not (root / "site").exists()
+
+
 def test_serve_updates_the_search_index_after_the_pages(preview):
     """Pages are published (and the tab reloaded) first; the index follows without another reload."""
     root, url = preview
