@@ -16,12 +16,16 @@ def make_site(tmp: Path, articles: dict[str, str] | None = None, stats_page: boo
     """tmp/site.toml (the project's own) and tmp/content/ with `articles` (rel path → text).
 
     Unless `inspection`, a site given articles keeps only the categories they use and has no
-    update rules: a test of links or titles is not also a site with idle and empty columns.
+    update rules: a test of links or titles is not also a site with idle and empty columns. With it, the
+    rules a real site writes are on (the sample, whose dates are frozen, leaves them commented out).
     Unless `review`, it requires no sign-offs (its articles carry none); with it, every article needs
     them (the sample's `since` is dropped)."""
     config = (ROOT / "site.toml").read_text(encoding="utf-8")
     if articles and not inspection:
         config = _without_column_rules(config, articles)
+    if inspection:
+        config = re.sub(r"^# (update_every = \d+)\s.*\n", r"\1\n", config, flags=re.M)
+        config = re.sub(r"^(\[home\]\n)update_every = 0 .*\n", r"\1", config, flags=re.M)
     if not review:
         config = re.sub(r"^\[review\]\n(?:[^\[\n].*\n|\n)*", "", config, flags=re.M)
     else:

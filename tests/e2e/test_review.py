@@ -221,3 +221,16 @@ def test_stats_quotas_list_who_is_under_per_month(tmp_path, monkeypatch, capsys)
     assert rows["2025年01月"] == "第二党支部 0/1、党委宣传部 1/2"
     assert rows["2025年02月"] == "党委宣传部 0/2"
     assert rows["2025年03月"] == "第一党支部 0/1、第二党支部 0/1、党委宣传部 0/2"
+
+
+def test_check_lists_every_held_article_with_what_is_missing(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    make_site(tmp_path, {"news/2025/a.md": signed("已签", "2025-03-01"),
+                         "news/2025/b.md": article("缺终审", "2025-03-02", review_first="王芳", review_second="李明"),
+                         "news/2025/c.md": article("未审", "2025-03-03")}, review=True)
+    assert main(["check", "--content", str(tmp_path / "content"), "--config", str(tmp_path / "site.toml")]) == 0
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "content/news/2025/b.md:2: 提示：待审，未发布：缺少终审、保密审查" in text
+    assert "content/news/2025/c.md:2: 提示：待审，未发布：缺少初审、复审、终审、保密审查" in text
+    assert "a.md" not in text.replace("已签", "")
