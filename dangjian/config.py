@@ -393,7 +393,7 @@ def _check_site(config: SiteConfig, path: Path, lines: list[str], report: Report
                        name="since", example="2026-01-01")
     seen: set[str] = set()
     for cat in config.categories:
-        line = _find_slug_line(lines, cat.slug)
+        line = slug_line(lines, cat.slug)
         if not SLUG_RE.match(cat.slug):
             report.add(P.CONFIG_CATEGORY_SLUG, path, line, lines[line - 1] if line else None, slug=cat.slug)
         if cat.slug in seen:
@@ -403,7 +403,8 @@ def _check_site(config: SiteConfig, path: Path, lines: list[str], report: Report
             report.add(P.CONFIG_CATEGORY_NAME, path, line, slug=cat.slug)
 
 
-def _find_slug_line(lines: list[str], slug: str) -> int | None:
+def slug_line(lines: list[str], slug: str) -> int | None:
+    """The line of site.toml that declares the category `slug` (for messages)."""
     pattern = re.compile(rf"^\s*slug\s*=\s*[\"']{re.escape(slug)}[\"']")
     for i, text in enumerate(lines, 1):
         if pattern.match(text):

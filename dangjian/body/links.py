@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .. import problems as P
 from ..core.content import Source
+from ..core.lines import line_of, source_line
 from ..core.urls import Urls, relative
 from ..errors import Report
 from . import images as img
@@ -157,13 +158,3 @@ def check_cover(src: Source, assets: set[str], report: Report, deps: list) -> No
         add(P.MISSING_COVER, cover=src.cover)
 
 
-def line_of(src: Source, needle: str) -> int:
-    """The file line where `needle` first appears in the body (for messages)."""
-    at = src.body.find(needle) if needle else -1
-    return src.body_line + src.body.count("\n", 0, at) if at >= 0 else src.body_line
-
-
-def source_line(src: Source, line: int) -> str | None:
-    rows = src.body.split("\n")
-    i = line - src.body_line
-    return rows[i] if 0 <= i < len(rows) else None

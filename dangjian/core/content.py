@@ -28,9 +28,10 @@ from ..errors import Report
 from . import privacy, review
 from .fields import (Address, Addresses, CategoryName, Context, Corrections, Field, Flag, Invalid, Names, Signers,
                      Text, Title, Waivers, When, category_list, parse_date, resolve_category, split_names)
+from .lines import normalised
 
 __all__ = ["FIELDS", "RULES", "Field", "Source", "attributes", "category_list", "field_table", "find",
-           "load_file", "parse_conditions", "read_body", "parse_date", "resolve_category", "split_names", "table_key"]
+           "load_file", "parse_conditions", "parse_date", "resolve_category", "split_names", "table_key"]
 
 
 # The table ------------------------------------------------------------------------------------
@@ -199,7 +200,6 @@ def find(content: Path) -> tuple[list[tuple[str, os.stat_result]], list[tuple[st
     return articles, assets
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")       # invisible, and invalid in HTML and YAML
 
 # What editors' programs leave beside their files: never published (check names them).
 JUNK = re.compile(r"(^|/)(~\$[^/]*|[^/]*\.(bak|tmp|swp|md\.txt|md~)|[^/]*~|thumbs\.db|desktop\.ini|\.ds_store|"
@@ -217,7 +217,7 @@ def load_file(path: Path, content_dir: Path, config: SiteConfig, report: Report)
     text = _decode(path, raw, report)
     if text is None:
         return None
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = normalised(text)
     if not text.strip():
         report.add(P.EMPTY_FILE, path, 1)
         return None
@@ -248,15 +248,6 @@ def load_file(path: Path, content_dir: Path, config: SiteConfig, report: Report)
     for rule in RULES:
         rule(src, report, config)
     return src
-
-
-def read_body(src: Source) -> str:
-    """The body as it was parsed (the build frees `body` once it is converted): the file from
-    `body_line` on, so offsets in it count lines from there."""
-    if src.body:
-        return src.body
-    text = src.path.read_bytes().decode("utf-8-sig", "replace")
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).split("\n", src.body_line - 1)[-1]
 
 
 def _decode(path: Path, raw: bytes, report: Report) -> str | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .. import problems as P
+from .lines import shown_texts, source_line
 
 _ID = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])"
                  r"(?![0-9A-Za-z])")
@@ -78,22 +79,15 @@ def personal_numbers(src, report, config) -> None:
     title, summary, tags, and body as written: a number in a link or a code block is published all
     the same). The build warns and `check` fails; the quoted line is masked too."""
     public = frozenset(config.privacy.public_numbers)
-    texts = [(key, text) for key, text in (("title", src.title), ("summary", src.summary), ("tags", "、".join(src.tags)))
-             if text]
-    for key, text in texts + [("body", src.body)]:
+    for key, text, line_at in shown_texts(src):
         for found in find(text, public):
-            line = src.body_line + text.count("\n", 0, found.start) if key == "body" else src.lines.get(key, 1)
-            shown = _file_line(src, line)
+            line = line_at(found.start)
+            shown = source_line(src, line)
             report.add(P.PERSONAL_NUMBER, src.path, line, masked(shown, public) if shown is not None else None,
                        key, kind=found.kind, masked=found.masked)
 
 
 personal_numbers.config_keys = ("privacy",)
-
-
-def _file_line(src, line: int) -> str | None:
-    rows = src.path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
-    return rows[line - 1] if 0 < line <= len(rows) else None
 
 
 def masked(text: str, public: frozenset[str] = frozenset()) -> str:

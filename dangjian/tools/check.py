@@ -18,7 +18,8 @@ from typing import Callable, Iterable
 
 from .. import problems as P
 from ..build.gather import collect
-from ..core.content import Source, is_junk, read_body
+from ..core.content import Source, is_junk
+from ..core.lines import read_body
 from ..errors import Check, ContentError, Problem, Severity
 from ..incremental.rebuild import Rebuild
 from ..options import Options

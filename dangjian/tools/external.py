@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from typing import Iterable
 
 from .. import problems as P
-from ..core.content import read_body
+from ..core.lines import line_of, source_line
 from ..errors import Problem
 from .context import Context
 
@@ -93,9 +93,5 @@ def external_links(ctx: Context) -> Iterable[Problem]:
             continue
         check = P.EXTERNAL_GONE if status in GONE else P.EXTERNAL_FAILED
         for src in users[url]:
-            text = read_body(src)
-            at = text.find(url)
-            line = src.body_line + text.count("\n", 0, at) if at >= 0 else src.body_line
-            rows = text.split("\n")
-            shown = rows[line - src.body_line] if 0 <= line - src.body_line < len(rows) else None
-            yield check.problem(src.path, line, shown, url=url, reason=reason)
+            line = line_of(src, url)
+            yield check.problem(src.path, line, source_line(src, line), url=url, reason=reason)

@@ -9,12 +9,13 @@ tools/check.py runs them with its other cross-article rules.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Iterable
 
 from .. import problems as P
+from ..config import slug_line
 from ..core import privacy, proofread
-from ..core.content import Source, read_body
+from ..core.content import Source
+from ..core.lines import shown_texts, source_line
 from ..core.stats import freshness
 from ..errors import Check, Problem, Severity
 from .context import Context
@@ -22,23 +23,8 @@ from .context import Context
 VETO_COUNT = 5           # 5 or more idle (or empty) columns fail a site outright (19号文, 单项否决)
 
 
-# The texts of an article that readers see, each with a way from an offset to its file line ------------
-def _texts(src: Source) -> Iterator[tuple[str, str, Callable[[int], int]]]:
-    """(what, text, line of offset): title, summary and tags as written, and the body's own words."""
-    for key, text in (("title", src.title), ("summary", src.summary), ("tags", "、".join(src.tags))):
-        if text:
-            yield key, text, lambda at, key=key: src.lines.get(key, 1)
-    body = read_body(src)
-    yield "body", body, lambda at: src.body_line + body.count("\n", 0, at)
-
-
-def _line_text(src: Source, line: int) -> str | None:
-    rows = src.path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
-    return rows[line - 1] if 0 < line <= len(rows) else None
-
-
 def _problem(check: Check, src: Source, line: int, field: str | None = None, **values) -> Problem:
-    return check.problem(src.path, line, _line_text(src, line), field, **values)
+    return check.problem(src.path, line, source_line(src, line), field, **values)
 
 
 # Proofreading ------------------------------------------------------------------------------------------
@@ -88,7 +74,7 @@ def proofreading(ctx: Context) -> Iterable[Problem]:
     for src in ctx.sources:
         waived, used = dict(src.proofread_ignore), set()
         texts = [(key, proofread.own_words(text) if key == "body" else text, line_of)
-                 for key, text, line_of in _texts(src)]
+                 for key, text, line_of in shown_texts(src)]
         for key, own, line_of in texts:
             for hit in _longest_apart(words.hits(own)):
                 if hit.entry.wrong in waived:
@@ -138,14 +124,12 @@ def attachment_numbers(ctx: Context) -> Iterable[Problem]:
 
 
 # Freshness, empty columns and the site's identity --------------------------------------------------------
-def _config_line(ctx: Context, slug: str | None = None) -> tuple[Path, int | None, str | None]:
-    """Where in site.toml a category (or the file itself) is, for messages about the whole site."""
+def _category_lines(ctx: Context) -> dict[str, tuple[int | None, str | None]]:
+    """Where in site.toml each category is declared (line, text), for messages about it."""
     path = ctx.options.config
     rows = path.read_text(encoding="utf-8-sig").splitlines() if path.is_file() else []
-    for i, row in enumerate(rows, 1):
-        if slug and row.strip().replace(" ", "").replace("'", '"') == f'slug="{slug}"':
-            return path, i, row
-    return path, None, None
+    lines = {cat.slug: slug_line(rows, cat.slug) for cat in ctx.config.categories}
+    return {slug: (line, rows[line - 1] if line else None) for slug, line in lines.items()}
 
 
 def columns(ctx: Context) -> Iterable[Problem]:
@@ -155,14 +139,14 @@ def columns(ctx: Context) -> Iterable[Problem]:
         return
     published = [(s.category, s.date) for s in ctx.sources if not s.draft and s.date <= ctx.now]
     rows = freshness(ctx.config, published, ctx.now)
+    path, where = ctx.options.config, _category_lines(ctx)
     for row in rows:
-        path, line, text = _config_line(ctx, row.slug)
+        line, text = where.get(row.slug, (None, None))
         if row.empty:
             yield P.EMPTY_CATEGORY.problem(path, line, text, name=row.name)
         elif row.stale:
             yield P.STALE_CATEGORY.problem(path, line, text, name=row.name, days=row.days, every=row.every,
                                            newest=f"{row.newest:%Y-%m-%d}")
-    path, _, _ = _config_line(ctx)
     for what, count in (("超期未更新", sum(r.stale for r in rows)), ("没有文章", sum(r.empty for r in rows))):
         if count >= VETO_COUNT:
             yield P.COLUMNS_VETO.problem(path, None, count=count, what=what)
@@ -182,9 +166,8 @@ def identity(ctx: Context) -> Iterable[Problem]:
     """The footer identity every public website shows (主办单位, contacts, ICP and 公安 备案)."""
     given = ctx.config.identity
     missing = [(key, label) for key, label in IDENTITY_REQUIRED if not getattr(given, key).strip()]
-    path, _, _ = _config_line(ctx)
     if missing:
-        yield P.IDENTITY_MISSING.problem(path, None, missing="、".join(label for _, label in missing),
+        yield P.IDENTITY_MISSING.problem(ctx.options.config, None, missing="、".join(label for _, label in missing),
                                          keys="、".join(key for key, _ in missing))
 
 
