@@ -14,7 +14,7 @@ from ..config import STAGES, SiteConfig
 from ..errors import Report, Severity
 
 LABELS = {key: label for label, key in STAGES.items()}
-HELD = ("review-pending", "same-signer", "classified")      # the codes of what keeps an article offline
+HELD = frozenset(c.code for c in (P.REVIEW_PENDING, P.SAME_SIGNER, P.CLASSIFIED))   # what keeps an article offline
 
 
 @dataclass(frozen=True)
