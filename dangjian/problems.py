@@ -60,6 +60,12 @@ REVIEW_PENDING = Check("review-pending", INFO, "待审，未发布：缺少{miss
 SAME_SIGNER = Check("same-signer", INFO, "“{name}”同时签了{stages}：同一人不能签两个环节，这篇暂不发布",
                     "请另一位审核人签其中一个环节")
 CLASSIFIED = Check("classified", INFO, "涉密文章，任何情况下都不会发布", "涉密不上网：确需公开的，先脱密并经保密审查，再删掉“涉密”这一行")
+IMPORT_PENDING = Check("import-pending", INFO, "从旧网站导入，待核对，未发布：{notes}",
+                       "对照原网页核对标题、日期、来源和正文，改好后删掉 import_notes 这几行，再生成网站",
+                       "核对后删掉 import_notes")
+SPAM_SUSPECTED = Check("spam-suspected", INFO, "疑似垃圾广告，这篇暂不发布：“{words}”",
+                       "这一行多半是旧网站被挂的广告或抓取时带进来的，请删掉这一行再生成网站",
+                       "删掉这一行")
 REPRINT_INCOMPLETE = Check("reprint-incomplete", ERROR, "转载文章缺少{missing}",
                            "转载须注明出处：加一行 原载: 原发单位或媒体，和一行 原文链接: https://…")
 WITHDRAWN_UNDATED = Check("withdrawn-undated", ERROR, "撤稿没有写撤稿日期", "加一行 撤稿日期: 2025-03-05")

@@ -80,7 +80,8 @@ def collect(options: Options, rebuild: Rebuild, progress: Progress | None = None
         report.add(P.NO_CONTENT_FOLDER, options.content, None)
     files, asset_stats = rebuild.scanned or find(options.content)
     sources = _sources(options, config, files, rebuild, progress, report)
-    chosen = _select(sources, options, config)
+    flagged = {p.path: p.message for p in report.problems if p.code == P.SPAM_SUSPECTED.code}
+    chosen = _select(sources, options, config, flagged)
     published, drafts, future, messages, next_publish = chosen.published, chosen.drafts, chosen.future, \
         chosen.messages, chosen.next_publish
     urls = Urls(config, published + chosen.withdrawn, report, rebuild.slugger, {s.rel for s in chosen.withdrawn})
@@ -170,9 +171,10 @@ class Selection:
     next_publish: float = float("inf")
 
 
-def _select(sources: list[Source], options: Options, config: SiteConfig) -> Selection:
+def _select(sources: list[Source], options: Options, config: SiteConfig, flagged: dict) -> Selection:
     """The articles to publish now. 涉密 ones never are; drafts, future ones and those awaiting review
-    (三审, 保密审查) wait; withdrawn ones leave a notice. A preview shows those awaiting review."""
+    (三审, 保密审查, an import not yet checked) or with a line of suspected spam (`flagged`: file →
+    what the per-file rule said) wait; withdrawn ones leave a notice. A preview shows those waiting."""
     now = options.now or datetime.now(config.tz)
     chosen = Selection()
     for src in sources:
@@ -186,10 +188,10 @@ def _select(sources: list[Source], options: Options, config: SiteConfig) -> Sele
             chosen.future += 1
             chosen.next_publish = min(chosen.next_publish, src.date.timestamp())
             chosen.messages.append((logging.INFO, f"{src.rel}: 发布时间 {src.date.date()} 在未来，暂不发布（用 --future 可预览）"))
-        elif not (state := review.status(src, config)).complete:
+        elif not (state := review.status(src, config)).complete or src.path in flagged:
             if options.preview:
                 chosen.published.append(src)
-                chosen.pending[src.rel] = state.pending
+                chosen.pending[src.rel] = "；".join(filter(None, (state.pending, flagged.get(src.path))))
             else:
                 chosen.held.append(src)
         else:

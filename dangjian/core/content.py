@@ -25,8 +25,8 @@ from typing import Any, Callable
 from .. import problems as P
 from ..config import SiteConfig
 from ..errors import Report
-from . import privacy, review
-from .fields import (Address, Addresses, CategoryName, Context, Corrections, Field, Flag, Invalid, Names, Signers,
+from . import privacy, review, spam
+from .fields import (Address, Addresses, CategoryName, Context, Corrections, Field, Flag, Invalid, Names, Notes, Signers,
                      Text, Title, Waivers, When, category_list, parse_date, resolve_category, split_names)
 from .lines import normalised
 
@@ -93,6 +93,12 @@ FIELDS: tuple[Field, ...] = (
           example="withdrawn: 内容有误，已撤稿", in_new=False),
     Field("withdrawn_date", "撤稿日期", When(with_time=False), ("撤稿日期",), help="撤稿的日期，不早于发布日期",
           example="withdrawn_date: 2025-03-05", in_new=False),
+    # What `import` writes: an imported article waits until a person has checked it against the old page
+    Field("import_notes", "导入待核", Notes(), ("导入待核",),
+          help="导入旧网站文章时写下的待核对事项；写着就不发布，核对改好后删掉", example="import_notes: [未找到发布日期]",
+          in_new=False),
+    Field("legacy_url", "原网址", Notes(), ("原网址",), help="导入的文章在旧网站上的网址（供核对和做跳转）",
+          example="legacy_url: http://www.example.cn/djgz/2019/0612/56.html", in_new=False),
     Field("corrections", "更正", Corrections(), ("更正",), help="更正说明，每条写日期和内容，显示在文末",
           example="corrections: [2025-03-02 第二段中“三十名”应为“三十三名”]", in_new=False),
 )
@@ -100,7 +106,8 @@ FIELDS: tuple[Field, ...] = (
 # Per-file rules: each `rule(source, report, config)` runs on every valid article (body included)
 # after its fields; what it reports is cached with the file and replayed while the file and the
 # settings the rule names in its `config_keys` attribute are unchanged.
-RULES: tuple[Callable[["Source", Report, SiteConfig], None], ...] = (privacy.personal_numbers, review.review_rule)
+RULES: tuple[Callable[["Source", Report, SiteConfig], None], ...] = (privacy.personal_numbers, spam.spam_rule,
+                                                                        review.review_rule)
 
 
 def parse_conditions(config: SiteConfig, content: Path) -> str:

@@ -169,6 +169,20 @@ class Address(FieldType):
         return text
 
 
+class Notes(FieldType):
+    """A few lines of text for a person to act on: one line, or a YAML list of lines."""
+
+    expects, example, empty = "一行文字或文字列表", "{key}: [未找到发布日期]", "[]"
+
+    def parse(self, value, row, ctx):
+        if value is None or value == "" or value == []:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in items):
+            raise self.wrong(row, ctx)
+        return tuple(t for t in (plain(str(v)).strip() for v in items) if t)
+
+
 class Corrections(FieldType):
     """更正: a list of dated notes, each `日期: 说明` (a mapping) or `2025-03-02 说明` (text); kept
     oldest first, as (date, note)."""

@@ -14,30 +14,34 @@ from ..config import STAGES, SiteConfig
 from ..errors import Report, Severity
 
 LABELS = {key: label for label, key in STAGES.items()}
-HELD = frozenset(c.code for c in (P.REVIEW_PENDING, P.SAME_SIGNER, P.CLASSIFIED))   # what keeps an article offline
+HELD = frozenset(c.code for c in (P.REVIEW_PENDING, P.SAME_SIGNER, P.CLASSIFIED, P.IMPORT_PENDING,
+                                   P.SPAM_SUSPECTED))   # what keeps an article offline
 
 
 @dataclass(frozen=True)
 class Review:
     missing: tuple[str, ...] = ()                       # required stages nobody signed (their labels)
     doubled: tuple[tuple[str, str], ...] = ()           # (person, the stages they signed, joined) when not allowed
+    imported: bool = False                              # imported from the old site, not yet checked
 
     @property
     def complete(self) -> bool:
-        return not self.missing and not self.doubled
+        return not self.missing and not self.doubled and not self.imported
 
     @property
     def pending(self) -> str:
         """What is still missing, as the banner, the build and the register say it."""
-        parts = [f"缺少{'、'.join(self.missing)}"] if self.missing else []
+        parts = ["从旧网站导入，待核对"] if self.imported else []
+        parts += [f"缺少{'、'.join(self.missing)}"] if self.missing else []
         parts += [f"{name} 同时签了{stages}" for name, stages in self.doubled]
         return "；".join(parts)
 
 
 def status(src, config: SiteConfig) -> Review:
+    imported = bool(src.import_notes)
     since = config.review.since
     if since and f"{src.date:%Y-%m-%d}" < since:
-        return Review()                      # published before the site required sign-offs
+        return Review(imported=imported)     # published before the site required sign-offs
     required = config.review.required
     missing = tuple(label for label in required if not getattr(src, STAGES[label]))
     doubled = ()
@@ -47,7 +51,7 @@ def status(src, config: SiteConfig) -> Review:
             for name in getattr(src, key):
                 signed.setdefault(name, []).append(label)
         doubled = tuple((name, "、".join(stages)) for name, stages in signed.items() if len(stages) > 1)
-    return Review(missing, doubled)
+    return Review(missing, doubled, imported)
 
 
 def review_rule(src, report: Report, config: SiteConfig) -> None:
@@ -66,6 +70,9 @@ def review_rule(src, report: Report, config: SiteConfig) -> None:
             where = next((line(STAGES[label]) for label in review.missing if line(STAGES[label])), line("title", 1))
             report.problems.append(P.REVIEW_PENDING.problem(src.path, where, None, None,
                                                             missing="、".join(review.missing)).at(severity))
+    if src.import_notes:
+        report.add(P.IMPORT_PENDING, src.path, line("import_notes", 1), None, "import_notes",
+                   notes="；".join(src.import_notes))
     if src.reprint and not (src.original_source and src.original_url):
         lacking = "、".join(label for key, label in (("original_source", "原载"), ("original_url", "原文链接"))
                            if not getattr(src, key))

@@ -80,5 +80,7 @@ def test_aliases_and_types_come_from_the_table(tmp_path):
             path = write(content / "news" / "2024" / f"{row.key}-{alias}.md", f"---\n{head}{alias}: {value}\n---\n正文\n")
             report = Report()
             src = load_file(path, content, CONFIG, report)
-            assert src is not None and not report.problems, (alias, [p.message for p in report.problems])
+            held = {"import_notes": "import-pending"}.get(row.key)     # written means held back, by design
+            assert src is not None and [p.code for p in report.problems] == ([held] if held else []), \
+                (alias, [p.message for p in report.problems])
             assert src.lines[row.key] == head.count("\n") + 2
