@@ -132,6 +132,10 @@ def make_parser() -> argparse.ArgumentParser:
     p_import.add_argument("--out", type=Path, help="写到哪个文件夹（默认 content/<栏目>）")
     p_import.add_argument("--simplified", action="store_true", help="繁体转简体")
     p_import.add_argument("--year", type=int, help="网页只写了“6月22日”时使用的年份")
+    p_import.add_argument("--report", type=Path, default=Path("import-report.csv"),
+                          help="导入报告（CSV，Excel 可直接打开；默认 import-report.csv）")
+    p_import.add_argument("--redirects", type=Path, help="同时生成旧网址到新网址的跳转表（nginx map）")
+    p_import.add_argument("--rules-only", action="store_true", help="不用正文提取库，只用本工具的规则（用于对比）")
     p_import.add_argument("--content", type=Path, default=Path("content"), help="文章所在文件夹（默认 content）")
     p_import.add_argument("--config", type=Path, default=Path("site.toml"), help="配置文件（默认 site.toml）")
     verbosity = p_import.add_mutually_exclusive_group()
@@ -146,20 +150,28 @@ def _import(args, options: Options) -> int:
     from .core.content import category_list, resolve_category
     from .errors import ConfigError
     from .tools.importer import format_report, import_pages
+    from .tools.importer.site import redirect_map, write_csv
     config = load_config(args.config)
     category = resolve_category(args.category.strip(), config)
     if category is None:
         raise ConfigError([P.UNKNOWN_CATEGORY.problem(None, None, value=args.category, choices=category_list(config))])
     out = args.out or args.content / category
-    reports = import_pages(args.sources, category, out, simplified=args.simplified, year=args.year)
+    reports = import_pages(args.sources, category, out, simplified=args.simplified, year=args.year,
+                           extractor=not args.rules_only)
     if not reports:
-        print("没有找到可导入的网页（.txt、.htm、.html）。", file=sys.stderr)
+        print("没有找到可导入的网页（.txt、.htm、.html 等）。", file=sys.stderr)
         return 1
     for report in reports:
-        print(format_report(report))
+        if not args.quiet or report.error:
+            print(format_report(report))
+    write_csv(reports, args.report)
+    if args.redirects:
+        args.redirects.write_text(redirect_map(reports, config.base_path, category), encoding="utf-8")
+    written = sum(1 for r in reports if r.output)
     failed = sum(1 for r in reports if r.error)
-    review = sum(1 for r in reports if r.needs_review and not r.error)
-    print(f"导入完成：{len(reports) - failed} 篇已写入，{failed} 篇失败，{review} 篇需要人工核对。")
+    skipped = sum(1 for r in reports if r.skipped)
+    print(f"导入完成：{written} 篇已写入（都标为待核，核对后删掉 import_notes 才会发布），{skipped} 个网页跳过"
+          f"（列表页或重复），{failed} 个失败。报告：{args.report}")
     return 1 if failed else 0
 
 

@@ -52,7 +52,7 @@ EXPECTED = {
         date="2023-06-22", source="纪委办公室", author=None, editor=None, encoding="utf-8"),
     "dates/month-day-bare.txt": dict(
         title="护理党支部开展“微党课”比赛",
-        date="2024-06-22", source=None, author="周丽", editor=None, encoding="utf-8"),
+        date="2023-06-22", source=None, author="周丽", editor=None, encoding="utf-8"),   # not after TODAY
     "credits/credits.txt": dict(
         title="医院举办“学思想 强党性”读书分享会",
         date="2023-04-23 15:00", source=None, author="王芳", editor="张三", encoding="utf-8"),
@@ -196,7 +196,9 @@ def test_html_page(tmp_path):
     assert copied.read_bytes() == (FIX / "html" / "party-lecture_files" / "lecture.png").read_bytes()
     assert paragraphs(body)[-1] == "全院200余名党员干部在主会场和各支部分会场参加学习。"
     dropped = " ".join(report.dropped)
-    assert "页面框架" in dropped and "链接列表 3 行" in dropped and "版权声明/页脚 2 行" in dropped
+    assert "页面框架" in dropped and "正文以外的内容（由正文提取库判断） 6 行" in dropped
+    rules_alone = " ".join(run(tmp_path / "rules", "html/party-lecture.html", extractor=False).dropped)
+    assert "链接列表 3 行" in rules_alone and "版权声明/页脚 2 行" in rules_alone
 
 
 def test_html_article_header_is_kept(tmp_path):
@@ -280,8 +282,11 @@ def test_month_day_year_from_argument(tmp_path):
 
 
 def test_month_day_year_unknown_is_flagged(tmp_path):
+    """No year anywhere: the latest year that does not put an old page's date after today."""
     report = run(tmp_path, "dates/month-day-bare.txt")
-    assert report.found["date"] == "2024-06-22"
+    assert report.found["date"] == "2023-06-22"
+    assert run(tmp_path, "dates/month-day-bare.txt", today=date(2024, 7, 1)).found.get("title") and \
+        sorted((tmp_path / "out").glob("*/*.md"))[-1].parent.name == "2024"
     assert any("未写年份" in n and "--year" in n for n in report.needs_review)
 
 
@@ -317,7 +322,7 @@ def test_never_overwrite(tmp_path):
 
 def test_folder_is_searched_recursively(tmp_path):
     src = tmp_path / "src"
-    shutil.copytree(FIX, src)
+    shutil.copytree(FIX, src, ignore=shutil.ignore_patterns("unseen", "holdout"))
     (src / "notes.md").write_text("不是网页", encoding="utf-8")
     reports = import_pages([src], "dangjian", tmp_path / "out", today=TODAY)
     names = sorted(r.source.relative_to(src).as_posix() for r in reports)
@@ -446,21 +451,26 @@ def test_import_command_writes_articles_that_build(tmp_path, capsys):
     content = tmp_path / "content"
     legacy = FIXTURES / "import" / "legacy"
     code = main(["import", str(legacy), "--category", "outreach", "--content", str(content),
-                 "--config", str(root / "site.toml"), "--simplified"])
+                 "--config", str(root / "site.toml"), "--simplified", "--report", str(tmp_path / "report.csv")])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "导入完成：3 篇已写入，0 篇失败" in out
+    assert "导入完成：3 篇已写入（都标为待核" in out and "0 个失败" in out
     written = sorted(content.rglob("*.md"))
     assert len(written) == 3
     hubei = next(p for p in written if p.read_text(encoding="utf-8").count("湖北省第三人民医院") > 1)
     assert "date: \"2022-06-17\"" in hubei.read_text(encoding="utf-8") or "2022-06-17" in hubei.read_text(encoding="utf-8")
     site = tmp_path / "site"
-    assert main(["build", "--content", str(content), "--config", str(root / "site.toml"),
-                 "--out", str(site), "--strict", "-q"]) == 0
+    build = ["build", "--content", str(content), "--config", str(root / "site.toml"), "--out", str(site), "-q"]
+    assert main(build) == 0
+    assert list(site.glob("outreach/20*/*/index.html")) == []          # nothing imported is published unchecked
+    for path in written:                                               # a person checks each and deletes the notes
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"import_notes:\n(?:- .*\n)+", "", text), encoding="utf-8")
+    assert main(build + ["--strict"]) == 0
     assert len(list(site.glob("outreach/20*/*/index.html"))) == 3
     # a second import never overwrites, and says so
     code = main(["import", str(legacy), "--category", "outreach", "--content", str(content),
-                 "--config", str(root / "site.toml"), "--simplified"])
+                 "--config", str(root / "site.toml"), "--simplified", "--report", str(tmp_path / "report.csv")])
     assert code == 1 and "未覆盖" in capsys.readouterr().out
     # an unknown category is one clear line, through a real subprocess too
     proc = subprocess.run([sys.executable, str(root / "build.py"), "import", str(legacy), "--category", "sports",

@@ -7,14 +7,16 @@ elements becoming lines and page furniture (scripts, navigation, forms) dropped.
 from __future__ import annotations
 
 import codecs
+import posixpath
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import charset_normalizer
 
-from .rules import HAN_RE, _common_han, is_paragraph
+from .rules import HAN_RE, _common_han, is_paragraph, norm, parse_byline, parse_meta
 
 
 # ---------------------------------------------------------------- decoding
@@ -133,6 +135,8 @@ class HTMLLines(HTMLParser):
                 self.lines.append(Line("", image=a["src"].strip()))
         elif tag == "a":
             self._in_a += 1
+        elif tag == "time":         # <time>2024年5月20日 10:15</time><time>…</time>: keep dates apart
+            self._buf.append(" ")
         elif tag in _BLOCK:
             self._flush()
             if re.fullmatch(r"h[1-6]", tag):
@@ -150,6 +154,8 @@ class HTMLLines(HTMLParser):
             self._in_title = False
         elif tag == "a":
             self._in_a = max(0, self._in_a - 1)
+        elif tag == "time":
+            self._buf.append(" ")
         elif tag in _BLOCK:
             self._flush()
             self._heading = ""
@@ -170,15 +176,19 @@ class HTMLLines(HTMLParser):
 
 
 def html_lines(text: str) -> tuple[HTMLLines, str | None]:
-    """Parse, relaxing the furniture filter when an unclosed element swallowed the article."""
+    """Parse, relaxing the furniture filter when it swallowed the article (an unclosed element, or a
+    CMS that wraps the article in a <form>): the strictest parse that keeps at least half the running
+    text the most relaxed one finds."""
+    parsers = []
     for strictness in (2, 1, 0):
         parser = HTMLLines(strictness)
         parser.feed(text)
         parser.close()
-        if any(is_paragraph(ln.text) for ln in parser.lines):
-            break
-    note = None if strictness == 2 else "网页结构不完整（可能有未闭合的标签），已放宽页面框架过滤，请检查正文"
-    return parser, note
+        parsers.append(parser)
+    running = [sum(len(ln.text) for ln in p.lines if is_paragraph(ln.text)) for p in parsers]
+    chosen = next(i for i, n in enumerate(running) if n * 2 >= max(running))
+    note = None if chosen == 0 else "网页结构不完整（可能有未闭合的标签，或文章在表单中），已放宽页面框架过滤，请检查正文"
+    return parsers[chosen], note
 
 
 _IMG_TEXT_RE = re.compile(
@@ -203,3 +213,75 @@ def looks_html(path: Path, text: str) -> bool:
     head = text[:4000].lower()
     return path.suffix.lower() in (".htm", ".html") or "<html" in head or "<body" in head \
         or len(re.findall(r"<(?:p|div|br|td)\b", head)) >= 3
+
+
+# ---------------------------------------------------------------- the extractor library
+@dataclass
+class Extracted:
+    """What trafilatura and htmldate read off a page: the main content's text (comparison form) and
+    images, the publication date, and the author named in the page's metadata."""
+    main: str
+    images: frozenset[str]
+    date: str | None
+    author: str | None
+
+
+def extract(html: str, url: str | None = None) -> Extracted | None:
+    import htmldate
+    import trafilatura
+    from lxml import etree
+    xml = trafilatura.extract(html, url=url, output_format="xml", include_images=True, include_tables=True,
+                              include_comments=False, include_links=False, favor_recall=True, deduplicate=False)
+    if not xml:
+        return None
+    root = etree.fromstring(xml.encode("utf-8"))
+    main = root.find("main")
+    if main is None:
+        return None
+    text = "".join(main.itertext())
+    images = frozenset(_image_name(g.get("src", "")) for g in main.iter("graphic") if g.get("src"))
+    found = htmldate.find_date(html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    meta = trafilatura.extract_metadata(html, default_url=url)
+    author = re.sub(r"^\s*(?:作者|author|by)\s*[:：]?\s*", "", meta.author or "", flags=re.I).strip() if meta else ""
+    return Extracted(norm(text), images, found, author or None)
+
+
+def _image_name(src: str) -> str:
+    """An image's file name: the extractor resolves addresses against the page's, our lines don't."""
+    return posixpath.basename(urlsplit(src.strip()).path)
+
+
+def keep_main(lines: list[Line], found: Extracted) -> tuple[list[Line], int]:
+    """Our lines cut to the extractor's main content: everything before it stays (the headline and
+    the metadata under it are read from there), lines inside it that the extractor left out go
+    unless they state metadata, and after it only metadata lines (a closing byline, 责任编辑) stay.
+    Returns the lines and how many were dropped."""
+    def inside(ln: Line) -> bool:
+        if ln.image:
+            return _image_name(ln.image) in found.images
+        n = norm(ln.text)
+        return len(n) >= 2 and n in found.main
+    flags = [inside(ln) and (ln.image or is_paragraph(ln.text) or len(norm(ln.text)) >= 4) for ln in lines]
+    body = [i for i, (ln, f) in enumerate(zip(lines, flags)) if f and not ln.image and is_paragraph(ln.text)]
+    if not body:
+        return lines, 0
+    first, last = body[0], body[-1]
+    kept = lines[:first] + [ln for ln, f in zip(lines[first:last + 1], flags[first:last + 1]) if f or _stated(ln)]
+    kept += [ln for ln in lines[last + 1:] if _stated(ln)]
+    return kept, len(lines) - len(kept)
+
+
+def _stated(ln: Line) -> bool:
+    return not ln.image and bool(ln.text) and (parse_meta(ln.text) is not None or parse_byline(ln.text) is not None)
+
+
+_CANONICAL_RE = re.compile(r"<link\b[^>]*\brel=[\"']?canonical[\"']?[^>]*>|<meta\b[^>]*\bproperty=[\"']og:url[\"'][^>]*>", re.I)
+
+
+def canonical_url(html: str) -> str:
+    """The address the page gives itself (<link rel="canonical">, og:url), if an absolute one."""
+    for tag in _CANONICAL_RE.findall(html[:20000]):
+        m = re.search(r"\b(?:href|content)=[\"']?(https?://[^\"'\s>]+)", tag, re.I)
+        if m:
+            return m.group(1)
+    return ""
