@@ -264,13 +264,15 @@ def test_chinese_names_are_accepted_on_the_command_line(site, capsys):
 @pytest.mark.parametrize("text, code", [
     ("---\n---\n正文\n", "missing-field"),
     ("---\nx: " + "[" * 3000 + "]" * 3000 + "\ntitle: t\ndate: 2025-01-01\nbad: 'x\n---\n", "yaml-too-deep"),
-    ("---\ntitle: " + "[" * 3000 + "]" * 3000 + "\ndate: 2025-01-01\n---\n", "wrong-type"),
+    # PyYAML up to 6.0.3 reads this list and the title is the wrong type; 6.0.4 stops at its depth
+    ("---\ntitle: " + "[" * 3000 + "]" * 3000 + "\ndate: 2025-01-01\n---\n", ("wrong-type", "yaml-too-deep")),
     ("---\ntitle: t\ndate: 2025-01-01\n---\n" + "* " * 2500 + "深\n", "body-too-deep"),
     ("---\ntitle: t\ndate: 2025-01-01\n---\n" + "\n".join("  " * i + "* 层" for i in range(800)) + "\n", "body-too-deep"),
 ])
 def test_hostile_files_are_named_never_crash(site, capsys, text, code):
     write(site / "content/news/2025/a.md", text)
     findings = check_json(capsys)
-    assert code in [f["code"] for f in findings if f["path"] == "content/news/2025/a.md"]
+    codes = [f["code"] for f in findings if f["path"] == "content/news/2025/a.md"]
+    assert set(codes) & ({code} if isinstance(code, str) else set(code)), codes
     assert main(["build", "--no-search"]) == 1
     assert "Traceback" not in capsys.readouterr().err
