@@ -34,6 +34,14 @@ def test_every_entry_is_found_and_none_is_the_right_form_of_party_wording():
         assert not spam.words_in(party)
 
 
+def test_the_list_carries_every_traditional_form_of_every_entry():
+    import opencc
+    converters = [opencc.OpenCC(c) for c in ("s2t", "s2tw", "s2hk")]
+    for row in spam._rows():
+        missing = {c.convert(row[0]) for c in converters} - set(row)
+        assert not missing, f"data/spam-words.txt: add {' '.join(sorted(missing))} after {row[0]}"
+
+
 def test_an_article_with_a_spam_line_is_held_at_that_line(tmp_path: Path):
     site = make_site(tmp_path, {"news/2025/a.md": article("标题", "2025-03-01", "第一段正文。\n\n六合彩 博彩 代开发票\n")})
     report = Report()
