@@ -21,7 +21,7 @@ log = logging.getLogger("dangjian")
 # One colleague's unfinished file must not block an urgent publish: names starting with _ are skipped.
 SKIP_HINT = ("急需发布时：先把出错的文件（或它所在的文件夹）改名为以 _ 开头，如 _草稿.md，"
              "构建会跳过它，其他文章照常发布；改好后再把名字改回来。")
-COMMANDS = ("build", "check", "serve", "new", "stats", "register", "import")
+COMMANDS = ("build", "check", "serve", "new", "stats", "register", "import", "deploy")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -126,6 +126,13 @@ def make_parser() -> argparse.ArgumentParser:
     _common(p_register)
     p_register.add_argument("--year", type=int, help="只列这一年的文章，如 2025")
     p_register.add_argument("--csv", type=Path, help="同时保存为 CSV 文件（Excel 可直接打开）")
+    p_deploy = sub.add_parser("deploy", help="把生成好的网站发布到网站服务器的文件夹（保留旧版本，可回退）")
+    p_deploy.add_argument("--to", type=Path, help="发布到哪个文件夹（默认 site.toml 中 [deploy] 的 target）")
+    p_deploy.add_argument("--out", type=Path, default=Path("site"), help="生成好的网站（默认 site）")
+    p_deploy.add_argument("--rollback", action="store_true", help="回退到上一个版本")
+    p_deploy.add_argument("--config", type=Path, default=Path("site.toml"), help="配置文件（默认 site.toml）")
+    p_deploy.add_argument("--content", type=Path, default=Path("content"), help=argparse.SUPPRESS)
+    p_deploy.add_argument("-q", "--quiet", action="store_true", help="只显示错误")
     p_import = sub.add_parser("import", help="把旧网站保存下来的网页（.txt/.html 或文件夹）转换成文章")
     p_import.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="网页文件或文件夹")
     p_import.add_argument("--category", required=True, help="导入到哪个栏目（slug，如 news）")
@@ -298,4 +305,26 @@ def _register(args, options: Options) -> int:
     return 0
 
 
-TOOLS = {"check": _check, "new": _new, "stats": _stats, "register": _register, "import": _import}
+def _deploy(args, options: Options) -> int:
+    """`deploy`: the built site to the web server's folder as a new release, or `--rollback`."""
+    from .config import load_config
+    from .tools.deploy import DeployError, deploy, rollback
+    config = load_config(args.config)
+    target = args.to or (args.config.parent / config.deploy.target if config.deploy.target else None)
+    if target is None:
+        raise DeployError("没有写发布到哪里：在 site.toml 中加上 [deploy] 和 target = \"/var/www/djgz\"，"
+                          "或用 --to 指定文件夹")
+    if args.rollback:
+        was, now = rollback(target)
+        print(f"已回退：{target}/current 现在是版本 {now}（原来是 {was}）。")
+        return 0
+    done = deploy(args.out, target, keep=max(2, config.deploy.keep))
+    if not args.quiet:
+        print(f"已发布版本 {done.release}：新写入 {done.copied} 个文件，沿用上一版本 {done.linked} 个"
+              + (f"，删除旧版本 {len(done.removed)} 个" if done.removed else "") + "。"
+              f"网站服务器的根目录应指向 {target}/current；回退：python build.py deploy --rollback")
+    return 0
+
+
+TOOLS = {"check": _check, "new": _new, "stats": _stats, "register": _register, "import": _import,
+         "deploy": _deploy}

@@ -136,6 +136,13 @@ class IdentityConfig:
 
 
 @dataclass(frozen=True)
+class DeployConfig:
+    target: str = doc("deploy 发布到的文件夹：网站服务器提供访问的目录（本机路径或挂载的共享文件夹），如 /var/www/djgz；"
+                      "其中的 current 是网站根目录，releases/ 保存各个版本；相对路径相对于 site.toml", "")
+    keep: int = doc("保留的版本数（含当前版本，至少 2），供 deploy --rollback 回退", 3)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str = doc("网站标题，如 示例医院 · 党建工作")
     hospital: str = doc("医院名称，显示在页眉和页脚", "")
@@ -161,6 +168,7 @@ class SiteConfig:
     proofread: ProofreadConfig = doc("校对：规范表述、错别字、繁体字", default_factory=ProofreadConfig)
     privacy: PrivacyConfig = doc("个人信息检查", default_factory=PrivacyConfig)
     review: ReviewConfig = doc("三审签发和保密审查", default_factory=ReviewConfig)
+    deploy: DeployConfig = doc("发布到网站服务器（python build.py deploy）", default_factory=DeployConfig)
     categories: tuple[CategoryConfig, ...] = doc("栏目列表", ())
 
     @property
