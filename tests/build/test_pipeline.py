@@ -28,7 +28,7 @@ def test_options_are_paths_and_switches_and_cannot_be_changed_by_a_caller(option
         options.drafts = True
     assert {f for f in options.__dataclass_fields__} == {"content", "templates", "out", "config", "static", "drafts",
                                                           "future", "strict", "now", "jobs", "cache", "cache_dir",
-                                                          "search"}
+                                                          "search", "preview"}
 
 
 def test_pages_first_then_search_as_serve_does_it(options):
@@ -75,4 +75,4 @@ def test_a_failed_phase_publishes_nothing_and_leaves_no_staging(options, tmp_pat
             b.pages()
             raise RuntimeError("stopped between the phases")
     assert {p: p.read_bytes() for p in options.out.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.slots"]   # the two slots only
