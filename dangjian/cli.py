@@ -319,6 +319,10 @@ def _deploy(args, options: Options) -> int:
         print(f"已回退：{target}/current 现在是版本 {now}（原来是 {was}）。")
         return 0
     done = deploy(args.out, target, keep=max(2, config.deploy.keep))
+    if done.release == done.previous:
+        if not args.quiet:
+            print(f"网站没有变化，{target}/current 仍是版本 {done.release}。")
+        return 0
     if not args.quiet:
         print(f"已发布版本 {done.release}：新写入 {done.copied} 个文件，沿用上一版本 {done.linked} 个"
               + (f"，删除旧版本 {len(done.removed)} 个" if done.removed else "") + "。"

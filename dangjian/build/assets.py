@@ -2,6 +2,7 @@
 articles, resized photos (never the originals) and the theme's and the site's static files."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..body import images as img
@@ -27,6 +28,7 @@ def copies(options: Options, urls: Urls, published: set[str], images: dict[str, 
                 found[urls.image_variant(rel, width, fmt) or rel] = image_cache.variant_path(source, width, fmt)
     statics = static_files(options)
     found.update({f"static/{rel}": src for rel, src in statics.items()})
+    found.update({f"static/{named}": statics[rel] for rel, named in fingerprints(statics).items()})
     if "favicon.ico" in statics:         # browsers and audits ask for /favicon.ico when served at the host root
         found["favicon.ico"] = statics["favicon.ico"]
     return found
@@ -41,3 +43,18 @@ def static_files(options: Options) -> dict[str, Path]:
                 if path.is_file() and not path.name.startswith("."):
                     files[path.relative_to(root).as_posix()] = path
     return files
+
+
+FINGERPRINTED = (".css", ".js")       # what pages load on every visit: served with a year-long cache
+
+
+def fingerprints(statics: dict[str, Path]) -> dict[str, str]:
+    """Stylesheets and scripts → the name they are also published under, with their content's hash
+    (style.css → style.3f2a9c1b0d.css): pages link that name, so a server may cache it for a year and
+    a changed file is a new name. The plain name stays for what links it from outside a template."""
+    named = {}
+    for rel, path in statics.items():
+        stem, dot, suffix = rel.rpartition(".")
+        if dot and "." + suffix.lower() in FINGERPRINTED:
+            named[rel] = f"{stem}.{hashlib.sha256(path.read_bytes()).hexdigest()[:10]}.{suffix}"
+    return named

@@ -141,7 +141,9 @@ class Build:
         self.pages_planned = list(plan.plan(self.site, self.gathered.urls))
         self.laps.lap("模型与规划")
         self._open_writer(incremental)
-        renderer = Renderer(self.site, self.gathered.urls, self.options.templates, self.rebuild.compiled_templates())
+        from .assets import fingerprints, static_files
+        renderer = Renderer(self.site, self.gathered.urls, self.options.templates, self.rebuild.compiled_templates(),
+                            fingerprints(static_files(self.options)))
         todo, signer = self.rebuild.pages_to_render(self.site, self.gathered.urls, self.pages_planned, renderer.env,
                                                     self.gathered.digests, self.options.jobs)
         self.laps.lap(f"依赖签名（{self.rebuild.signed} 页）")

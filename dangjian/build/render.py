@@ -41,9 +41,11 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
 
 
 class Renderer:
-    def __init__(self, site: Site, urls: Urls, templates_dir: Path | None = None, compiled: Path | None = None):
+    def __init__(self, site: Site, urls: Urls, templates_dir: Path | None = None, compiled: Path | None = None,
+                 static_names: dict[str, str] | None = None):
         self.site = site
         self.urls = urls
+        self.static_names = static_names or {}
         search_path = [str(templates_dir)] if templates_dir and templates_dir.is_dir() else []
         search_path.append(str(THEME / "templates"))
         self.env = jinja2.Environment(
@@ -60,6 +62,7 @@ class Renderer:
         )
         self.env.globals.update(
             site=site, config=site.config, url=self._url, abs_url=self._abs_url, static=self._static,
+            static_names=self.static_names,     # what every page links: in the incremental build's global key
             kind_labels=KIND_LABELS, HOME=HOME, NOT_FOUND=NOT_FOUND, SEARCH=SEARCH, urls=urls,
             **{name: make(site, urls) for name, (_, make) in SITE_GLOBALS.items()},
         )
@@ -75,7 +78,8 @@ class Renderer:
 
     @pass_context
     def _static(self, ctx, name: str) -> str:
-        return relative(ctx["page"].path, f"static/{name}")
+        """A theme or site static file, by the name with its content's hash where it has one."""
+        return relative(ctx["page"].path, f"static/{self.static_names.get(name, name)}")
 
     def template(self, name: str) -> jinja2.Template:
         tpl = self._templates.get(name)

@@ -349,9 +349,11 @@ def deps_hold(deps, urls: Urls, assets: set[str], images: dict | None = None) ->
 
 
 def global_key(env, config, shown: tuple[str, ...] = ()) -> str:
-    """Engine, field table, every template's text, the whole config and which categories are shown
-    (only those with articles: every page's navigation): a change re-renders every page."""
-    parts = [ENGINE, table_key(), repr(config), repr(shown), *env.loader.searchpath]
+    """Engine, field table, every template's text, the whole config, which categories are shown
+    (only those with articles: every page's navigation) and the hashed names of the stylesheets and
+    scripts: a change re-renders every page."""
+    parts = [ENGINE, table_key(), repr(config), repr(shown), *env.loader.searchpath,
+             repr(sorted(env.globals.get("static_names", {}).items()))]      # hashed names every page links
     for name in env.list_templates():
         try:
             parts += [name, env.loader.get_source(env, name)[0]]

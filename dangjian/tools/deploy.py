@@ -34,7 +34,7 @@ class DeployError(SiteError):
 
 @dataclass(frozen=True)
 class Deployed:
-    release: str
+    release: str        # the live release (the same as `previous` when nothing had changed)
     previous: str | None
     copied: int         # files written
     linked: int         # files unchanged since the live release, hard-linked
@@ -52,6 +52,8 @@ def deploy(site: Path, target: Path, keep: int = 3, now: float | None = None) ->
     with _locked(target):
         _clear_incoming(releases)
         live = live_release(target)
+        if live is not None and _listing(site) == _listing(_live_folder(target, live)):
+            return Deployed(live, live, 0, 0, [])          # the live release is this site already
         name = _new_name(target, now)
         incoming = releases / f"{INCOMING}{name}"
         copied, linked = _copy_tree(site, incoming, releases / live if live else None)
@@ -89,6 +91,23 @@ def release_names(releases: Path) -> list[str]:
     if not releases.is_dir():
         return []
     return sorted(p.name for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _live_folder(target: Path, live: str) -> Path:
+    current = target / CURRENT
+    return current if current.is_dir() else target / RELEASES / live
+
+
+def _listing(folder: Path) -> set[tuple[str, int, int]]:
+    """(path, size, mtime) of every file: equal for a site and its unchanged copy (times are kept)."""
+    found = set()
+    for root, _, files in os.walk(folder):
+        for name in files:
+            if name == NAME_FILE:
+                continue
+            st = os.stat(os.path.join(root, name))
+            found.add((os.path.relpath(os.path.join(root, name), folder), st.st_size, st.st_mtime_ns))
+    return found
 
 
 def _new_name(target: Path, now: float | None) -> str:

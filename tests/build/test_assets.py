@@ -8,7 +8,7 @@ from PIL import Image
 
 from conftest import ROOT
 from dangjian.body.images import ImageCache, inspect_all
-from dangjian.build.assets import copies, static_files
+from dangjian.build.assets import copies, fingerprints, static_files
 from dangjian.config import load_config
 from dangjian.core.content import find
 from dangjian.core.urls import Urls
@@ -46,3 +46,17 @@ def test_static_files_skip_hidden_names(tmp_path: Path):
     (tmp_path / "static" / ".DS_Store").write_bytes(b"x")
     options = Options(config=tmp_path / "site.toml")
     assert ".DS_Store" not in static_files(options) and "search.js" in static_files(options)
+
+
+def test_stylesheets_and_scripts_are_also_published_under_their_contents_hash(tmp_path: Path):
+    (tmp_path / "a.css").write_text("body{}", "utf-8")
+    (tmp_path / "b.js").write_text("let x;", "utf-8")
+    (tmp_path / "c.png").write_bytes(b"\x89PNG")
+    named = fingerprints({"a.css": tmp_path / "a.css", "js/b.js": tmp_path / "b.js", "c.png": tmp_path / "c.png"})
+    assert set(named) == {"a.css", "js/b.js"}
+    import hashlib
+    import re
+    assert named["a.css"] == f"a.{hashlib.sha256(b'body{}').hexdigest()[:10]}.css"
+    assert re.fullmatch(r"js/b\.[0-9a-f]{10}\.js", named["js/b.js"])
+    (tmp_path / "a.css").write_text("body{color:red}", "utf-8")
+    assert fingerprints({"a.css": tmp_path / "a.css"})["a.css"] != named["a.css"]

@@ -153,6 +153,22 @@ def test_change_a_template(site):
     site.assert_same_as_cold()
 
 
+def test_change_the_stylesheet(site):
+    """Pages link stylesheets and scripts by a name carrying their content's hash (a server caches
+    them for a year): a changed stylesheet is a new name, and every page links it."""
+    old = re.search(r'href="[./]*static/(style\.[0-9a-f]{10}\.css)"', (site.out / "index.html").read_text("utf-8")).group(1)
+    (site.root / "static").mkdir(exist_ok=True)
+    theme = (ROOT / "dangjian" / "theme" / "static" / "style.css").read_text("utf-8")
+    (site.root / "static" / "style.css").write_text(theme + "\nbody { letter-spacing: .01em; }\n", "utf-8")
+    site.build()
+    new = re.search(r'href="[./]*static/(style\.[0-9a-f]{10}\.css)"', (site.out / "index.html").read_text("utf-8")).group(1)
+    assert new != old and (site.out / "static" / new).read_text("utf-8").endswith("letter-spacing: .01em; }\n")
+    assert not (site.out / "static" / old).exists()
+    pages = [p for p in site.out.rglob("*.html") if "<head" in p.read_text("utf-8")]
+    assert pages and all(new in p.read_text("utf-8") for p in pages)
+    site.assert_same_as_cold()
+
+
 @pytest.mark.parametrize("kind, field", [("authors", "author"), ("tags", "tags"), ("sources", "source")])
 def test_template_listing_every_term_follows_term_changes(site, kind, field):
     """A footer that lists every author (tag, source) with its articles makes every page depend on

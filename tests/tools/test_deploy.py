@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -68,6 +69,7 @@ def test_rollback_turns_back_one_release_and_says_when_there_is_none(tmp_path, c
     site = built(tmp_path)
     www = tmp_path / "www"
     first = D.deploy(site / "site", www, now=1_700_000_000)
+    (site / "site" / "index.html").write_text("<p>新版本</p>", encoding="utf-8")
     second = D.deploy(site / "site", www, now=1_700_000_060)
     assert deploy_cli(site, "--to", str(www), "--rollback") == 0
     assert D.live_release(www) == first.release and f"原来是 {second.release}" in capsys.readouterr().out
@@ -77,10 +79,23 @@ def test_rollback_turns_back_one_release_and_says_when_there_is_none(tmp_path, c
     assert D.live_release(www) == first.release
 
 
+def test_an_unchanged_site_makes_no_release(tmp_path, capsys):
+    site = built(tmp_path)
+    www = tmp_path / "www"
+    first = D.deploy(site / "site", www)
+    again = D.deploy(site / "site", www)
+    assert again.release == again.previous == first.release and again.copied == again.linked == 0
+    assert D.release_names(www / "releases") == [first.release]
+    assert deploy_cli(site, "--to", str(www)) == 0 and "网站没有变化" in capsys.readouterr().out
+
+
 def test_old_releases_are_pruned_to_keep(tmp_path):
     site = built(tmp_path)
     www = tmp_path / "www"
-    names = [D.deploy(site / "site", www, keep=2).release for _ in range(4)]
+    names = []
+    for n in range(4):
+        (site / "site" / "index.html").write_text(f"<p>版本 {n}</p>", encoding="utf-8")   # a changed site each time
+        names.append(D.deploy(site / "site", www, keep=2).release)
     assert D.release_names(www / "releases") == names[-2:]
     assert names == sorted(names)
 
@@ -135,6 +150,7 @@ def test_without_symbolic_links_current_is_a_folder_swapped_by_renames(tmp_path,
     site = built(tmp_path)
     www = tmp_path / "www"
     first = D.deploy(site / "site", www, now=1_700_000_000)
+    (site / "site" / "index.html").write_text("<p>新版本</p>", encoding="utf-8")
     second = D.deploy(site / "site", www, now=1_700_000_060)
     current = www / "current"
     assert current.is_dir() and not current.is_symlink() and D.live_release(www) == second.release
@@ -165,6 +181,7 @@ def test_killed_at_any_moment_the_live_release_is_whole(tmp_path):
     want = files(site)
     rng = random.Random(7)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    (site / "index.html").write_text("<p>首页 v0</p>", encoding="utf-8")      # a changed site: a real deploy to time
     start = time.monotonic()
     subprocess.run([sys.executable, "-c", KILLED, str(site), str(www)], check=True, env=env)
     whole = time.monotonic() - start
@@ -182,4 +199,22 @@ def test_killed_at_any_moment_the_live_release_is_whole(tmp_path):
     subprocess.run([sys.executable, "-c", KILLED, str(site), str(www)], check=True, env=env)
     assert files(www / "current") == files(site)
     assert not list((www / "releases").glob(".incoming-*"))
-    assert "old" in outcomes
+    assert "old" in outcomes            # most kills land during the copy, before the switch
+
+
+def test_the_scheduled_job_templates_parse_and_run_only_our_commands():
+    import yaml
+    from dangjian.cli import COMMANDS
+    ci = ROOT / "docs" / "ci"
+    found = []
+    for name in ("gitlab-ci.yml", "github-actions.yml"):
+        data = yaml.safe_load((ci / name).read_text(encoding="utf-8"))
+        assert isinstance(data, dict)
+        text = (ci / name).read_text(encoding="utf-8")
+        assert ".cache" in text and ".site.slots" in text          # builds stay incremental
+        found += re.findall(r"-m dangjian (\w+)", text)
+    cron = (ci / "crontab").read_text(encoding="utf-8")
+    line = next(ln for ln in cron.splitlines() if ln and not ln.startswith(("#", "MAILTO")))
+    assert len(line.split(None, 5)) == 6 and "flock -n" in line
+    found += re.findall(r"-m dangjian (\w+)", cron)
+    assert set(found) == {"check", "build", "deploy"} and set(found) <= set(COMMANDS)
