@@ -20,7 +20,7 @@ from . import charts
 from .model import Category, Site, Term
 from .pages import Crumb, Page, Pager, quick_page
 from .stats import stats_page
-from .urls import HOME, NOT_FOUND, SEARCH, STATS, Urls
+from .urls import ACCESSIBILITY, HOME, NOT_FOUND, SEARCH, STATS, Urls
 
 KIND_LABELS = {"tag": "标签", "source": "来源", "author": "作者"}
 SITEMAP_LIMIT = 50_000      # URLs per sitemap file (the sitemaps.org limit); above it: an index
@@ -227,6 +227,9 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("sitemap", "sitemap.xml", _sitemaps),
     PageKind("redirect", "redirect.html", _redirects),
     PageKind("withdrawn", "withdrawn.html", _withdrawn, (Reads("withdrawal", TEXT, lambda site, page: page.data),)),
+    PageKind("accessibility", "accessibility.html", _single(
+        ACCESSIBILITY, "accessibility.html", "accessibility", "无障碍与适老化说明", "无障碍与适老化说明",
+        lambda site: f"{site.config.section}提供的无障碍与适老化功能、使用方法和联系方式")),
     PageKind("robots", "robots.txt", _single("robots.txt", "robots.txt", "robots", "robots")),
     PageKind("stats", "stats.html", _stats, (Reads("articles", CARD), Reads("term", CARD))),
 )

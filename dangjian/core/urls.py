@@ -26,6 +26,7 @@ NOT_FOUND = "404.html"
 SEARCH = "search/index.html"
 SEARCH_INDEX = "pagefind"        # the folder of the search index (build/search.py)
 STATS = "stats/index.html"
+ACCESSIBILITY = "accessibility/index.html"     # 无障碍与适老化说明
 
 
 def slugify(text: str, max_length: int = 80) -> str:

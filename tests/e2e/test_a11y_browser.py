@@ -27,7 +27,8 @@ def _pages(site: Path) -> dict[str, str]:
             "archive": "archives/index.html", "404": "404.html", "table": TABLE_ARTICLE,
             "withdrawn": "news/2025/yiliao-zhiyuan-huodong-chegao/index.html",
             "corrected": "grassroots/2025/hulibu-dangzhibu-zhutidangri/index.html",
-            "reprint": "theory/2025/gongli-yiyuan-dangjian-zhuanzai/index.html"}
+            "reprint": "theory/2025/gongli-yiyuan-dangjian-zhuanzai/index.html",
+            "accessibility": "accessibility/index.html"}
 
 
 @pytest.fixture(scope="module")
