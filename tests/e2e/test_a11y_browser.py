@@ -251,3 +251,26 @@ def test_every_page_links_a_favicon_that_exists(browser, serve, sample_site):
         assert [e for e in errors if "404.html" not in e] == []
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("mode", ["normal", "l", "xl", "care", "care-xl"])
+def test_the_header_takes_at_most_a_third_of_a_phone_screen(browser, serve, sample_site, mode):
+    """At 375 × 812 in every 字号 and 关怀版: the header (title, search, reading controls, the column
+    navigation, which scrolls sideways in one row) leaves two thirds of the first screen to the page,
+    and every column stays reachable."""
+    server = serve(sample_site)
+    prefs = {**MODES.get(mode, {}), **({"dj-font": "l"} if mode == "l" else {})}
+    context = _context(browser, 375, prefs)
+    page = context.new_page()
+    try:
+        for path in ("index.html", "news/index.html", ARTICLE):
+            page.goto(server.url + path)
+            height = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+            assert height <= 812 / 3, (path, height)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        nav = page.get_by_role("navigation", name="栏目导航")
+        last = nav.get_by_role("link").last
+        last.scroll_into_view_if_needed()
+        assert last.is_visible() and last.bounding_box()["height"] >= 44
+    finally:
+        context.close()
