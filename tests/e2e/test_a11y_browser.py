@@ -274,3 +274,21 @@ def test_the_header_takes_at_most_a_third_of_a_phone_screen(browser, serve, samp
         assert last.is_visible() and last.bounding_box()["height"] >= 44
     finally:
         context.close()
+
+
+def test_care_mode_on_a_desktop_has_a_large_cursor(browser, serve, sample_site):
+    server = serve(sample_site)
+    for mode, width, large in (("care", 1280, True), ("normal", 1280, False), ("care", 375, False)):
+        context = _context(browser, width, MODES[mode])
+        page = context.new_page()
+        try:
+            page.goto(server.url + ARTICLE)
+            body = page.evaluate("getComputedStyle(document.body).cursor")
+            link = page.evaluate("getComputedStyle(document.querySelector('main a')).cursor")
+            assert ("cursor-large.svg" in body) == large and ("cursor-large-pointer.svg" in link) == large, (mode, width)
+            if large:
+                for name in ("cursor-large.svg", "cursor-large-pointer.svg"):
+                    status = page.evaluate(f"fetch('/static/{name}').then(r => r.status + ' ' + r.headers.get('content-type'))")
+                    assert status.startswith("200 image/svg+xml"), status
+        finally:
+            context.close()
