@@ -11,10 +11,10 @@ from ..options import THEME, Options
 
 
 def copies(options: Options, urls: Urls, published: set[str], images: dict[str, img.Source],
-           image_cache: img.ImageCache) -> dict[str, Path]:
+           image_cache: img.ImageCache, static_names: dict[str, str] | None = None) -> dict[str, Path]:
     """Output path → file copied there: the attachments and photos published (`published`: what an
     article links, what a public folder holds), photos only as resized copies (never the originals),
-    and theme files."""
+    and theme files (`static_names`: their hashed names, when the caller has them already)."""
     found = {}
     for rel in sorted(published):
         # Originals of photos are never published, nor camera formats we cannot strip of GPS data.
@@ -28,7 +28,8 @@ def copies(options: Options, urls: Urls, published: set[str], images: dict[str, 
                 found[urls.image_variant(rel, width, fmt) or rel] = image_cache.variant_path(source, width, fmt)
     statics = static_files(options)
     found.update({f"static/{rel}": src for rel, src in statics.items()})
-    found.update({f"static/{named}": statics[rel] for rel, named in fingerprints(statics).items()})
+    named = fingerprints(statics) if static_names is None else static_names
+    found.update({f"static/{hashed}": statics[rel] for rel, hashed in named.items()})
     if "favicon.ico" in statics:         # browsers and audits ask for /favicon.ico when served at the host root
         found["favicon.ico"] = statics["favicon.ico"]
     return found

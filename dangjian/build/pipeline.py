@@ -141,9 +141,8 @@ class Build:
         self.pages_planned = list(plan.plan(self.site, self.gathered.urls))
         self.laps.lap("模型与规划")
         self._open_writer(incremental)
-        from .assets import fingerprints, static_files
         renderer = Renderer(self.site, self.gathered.urls, self.options.templates, self.rebuild.compiled_templates(),
-                            fingerprints(static_files(self.options)))
+                            self.static_names)
         todo, signer = self.rebuild.pages_to_render(self.site, self.gathered.urls, self.pages_planned, renderer.env,
                                                     self.gathered.digests, self.options.jobs)
         self.laps.lap(f"依赖签名（{self.rebuild.signed} 页）")
@@ -163,12 +162,14 @@ class Build:
     def _open_writer(self, incremental: bool) -> None:
         """Claim every output path before anything is written: clashes and escapes are refused here."""
         options, gathered = self.options, self.gathered
-        from .assets import copies
+        from .assets import copies, fingerprints, static_files
         check_output_folder(options.out, [options.content, options.config.resolve().parent, options.templates])
         writer = Release(options.out, self.rebuild.published(), self.rebuild.hidden(), fresh=not incremental)
         for page in self.pages_planned:
             writer.reserve(page.path, page.title)
-        self.copies = copies(options, gathered.urls, gathered.published_files, gathered.images, gathered.image_cache)
+        self.static_names = fingerprints(static_files(options))      # read and hashed once: copied and linked
+        self.copies = copies(options, gathered.urls, gathered.published_files, gathered.images, gathered.image_cache,
+                             self.static_names)
         for path, src in self.copies.items():
             writer.reserve(path, str(src))
         writer.reserve(MARKER, "marker")

@@ -71,6 +71,8 @@ def is_spam(line: str) -> tuple[str, ...]:
 
 
 def spam_lines(text: str) -> Iterator[SpamLine]:
+    if next(_automaton().iter(text.lower()), None) is None:
+        return                      # most articles: one pass over the text, no line looked at
     at = 0
     for line in text.split("\n"):
         words = is_spam(line)

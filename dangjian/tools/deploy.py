@@ -52,11 +52,13 @@ def deploy(site: Path, target: Path, keep: int = 3, now: float | None = None) ->
     with _locked(target):
         _clear_incoming(releases)
         live = live_release(target)
-        if live is not None and _listing(site) == _listing(_live_folder(target, live)):
+        live_dir = _live_folder(target, live) if live else None
+        files, live_files = _listing(site), (_listing(live_dir) if live_dir else {})
+        if live is not None and files == live_files:
             return Deployed(live, live, 0, 0, [])          # the live release is this site already
         name = _new_name(target, now)
         incoming = releases / f"{INCOMING}{name}"
-        copied, linked = _copy_tree(site, incoming, releases / live if live else None)
+        copied, linked = _copy_tree(site, incoming, files, live_dir, live_files)
         (incoming / NAME_FILE).write_text(name, encoding="utf-8")
         os.rename(incoming, releases / name)
         _switch(target, name)
@@ -98,15 +100,15 @@ def _live_folder(target: Path, live: str) -> Path:
     return current if current.is_dir() else target / RELEASES / live
 
 
-def _listing(folder: Path) -> set[tuple[str, int, int]]:
-    """(path, size, mtime) of every file: equal for a site and its unchanged copy (times are kept)."""
-    found = set()
-    for root, _, files in os.walk(folder):
-        for name in files:
-            if name == NAME_FILE:
-                continue
-            st = os.stat(os.path.join(root, name))
-            found.add((os.path.relpath(os.path.join(root, name), folder), st.st_size, st.st_mtime_ns))
+def _listing(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file's path → (size, mtime): equal for a site and its unchanged copy (times are kept)."""
+    found = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            if name != NAME_FILE:
+                path = os.path.join(root, name)
+                st = os.stat(path)
+                found[Path(os.path.relpath(path, folder)).as_posix()] = (st.st_size, st.st_mtime_ns)
     return found
 
 
@@ -117,31 +119,20 @@ def _new_name(target: Path, now: float | None) -> str:
     return f"{seq:04d}-" + time.strftime("%Y%m%d-%H%M%S", time.localtime(now if now is not None else time.time()))
 
 
-def _copy_tree(site: Path, dest: Path, live: Path | None) -> tuple[int, int]:
-    """Every file of `site` into `dest`; a file equal in size and time to the live release's is
-    hard-linked (the build keeps unchanged files' times, and releases are never written in place)."""
+def _copy_tree(site: Path, dest: Path, files: dict, live: Path | None, live_files: dict) -> tuple[int, int]:
+    """Every file of `site` (`files`, listed) into `dest`; a file equal in size and time to the live
+    release's is hard-linked (the build keeps unchanged files' times, and releases are never written
+    in place)."""
     copied = linked = 0
-    for folder, dirs, files in os.walk(site):
-        rel = Path(folder).relative_to(site)
-        (dest / rel).mkdir(parents=True, exist_ok=True)
-        dirs.sort()
-        for name in sorted(files):
-            src, out = Path(folder) / name, dest / rel / name
-            old = live / rel / name if live else None
-            if old is not None and _same(src, old) and _link(old, out):
-                linked += 1
-            else:
-                shutil.copy2(src, out)
-                copied += 1
+    for rel in sorted(files):
+        out = dest / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if live is not None and live_files.get(rel) == files[rel] and _link(live / rel, out):
+            linked += 1
+        else:
+            shutil.copy2(site / rel, out)
+            copied += 1
     return copied, linked
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        sa, sb = a.stat(), b.stat()
-    except OSError:
-        return False
-    return sa.st_size == sb.st_size and sa.st_mtime_ns == sb.st_mtime_ns
 
 
 def _link(old: Path, out: Path) -> bool:
