@@ -4,28 +4,18 @@ Every key is a dataclass field whose `doc` metadata is its documentation
 (docs/configuration.md lists the same). Unknown keys are warnings; every error
 in the file is reported at once.
 """
-import difflib
 import re
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import problems as P
 from .errors import ConfigError, Report
+from .schema import INVALID, build_table, convert, doc, find_line, item_type, line_of, toml_error_line
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def doc(text: str, default: Any = MISSING, default_factory: Any = MISSING, **meta) -> Any:
-    """A key: its documentation, its default, and what its validator needs to know (`meta`)."""
-    if default is MISSING and default_factory is MISSING:
-        return field(metadata={"doc": text, **meta})
-    if default_factory is not MISSING:
-        return field(default_factory=default_factory, metadata={"doc": text, **meta})
-    return field(default=default, metadata={"doc": text, **meta})
 
 
 @dataclass(frozen=True)
@@ -36,6 +26,32 @@ class CategoryConfig:
     order: int = doc("排列顺序，数字小的在前", 0)
     update_every: int = doc("至少每多少天要有新文章（如工作动态 14、通知公告 180）；超期时 check 提醒。0 表示不要求",
                             0)
+
+
+DATE_RE = r"\d{4}-\d{2}-\d{2}"
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    slug: str = doc("专题网址中的英文名，只含小写字母、数字和连字符，如 ershida（网址为 topics/ershida/）")
+    name: str = doc("专题名称，如 学习贯彻党的二十大精神")
+    short_name: str = doc("导航栏里显示的简称，如 二十大精神；不写则用 name", "")
+    intro: str = doc("专题简介（可用 Markdown），显示在专题页顶部", "")
+    banner: str = doc("专题横幅图片：放在网站 static/ 文件夹里的文件名，如 topics/ershida.jpg（宽约 1200 像素）", "")
+    start: str = doc("专题开始日期，如 2024-04-01；这天之前专题不上线", "", pattern=DATE_RE, example="2024-04-01",
+                     date=True)
+    end: str = doc("专题结束日期，如 2024-12-31；过了这天专题显示“已归档”，离开首页和导航。不写表示长期", "",
+                   pattern=DATE_RE, example="2024-12-31", date=True)
+    tags: tuple[str, ...] = doc("带有这些标签的文章属于本专题（文章也可以用 专题 字段加入）", (), items="标签",
+                                example='tags = ["党纪学习教育"]')
+    order: int = doc("排列顺序，数字小的在前；相同时开始日期晚的在前", 0)
+
+
+@dataclass(frozen=True)
+class HeaderConfig:
+    logo: str = doc("页眉左侧的医院标志：放在网站 static/ 文件夹里的图片文件名，如 logo.png（高约 96 像素）", "")
+    banner: str = doc("电脑上页眉的背景横幅：static/ 里的图片文件名，如 header.jpg（宽约 1920、高约 240 像素）；"
+                      "手机上不显示", "")
 
 
 @dataclass(frozen=True)
@@ -169,7 +185,10 @@ class SiteConfig:
     privacy: PrivacyConfig = doc("个人信息检查", default_factory=PrivacyConfig)
     review: ReviewConfig = doc("三审签发和保密审查", default_factory=ReviewConfig)
     deploy: DeployConfig = doc("发布到网站服务器（python build.py deploy）", default_factory=DeployConfig)
+    header: HeaderConfig = doc("页眉：医院标志和横幅图片", default_factory=HeaderConfig)
     categories: tuple[CategoryConfig, ...] = doc("栏目列表", ())
+    topics: tuple[TopicConfig, ...] = doc("专题列表（学习贯彻党的二十大精神、主题教育、党纪学习教育……），每个写成一个 [[topics]] 表",
+                                          ())
 
     @property
     def base_path(self) -> str:
@@ -197,6 +216,13 @@ class SiteConfig:
                 return cat
         return None
 
+    def topic(self, name: str) -> TopicConfig | None:
+        """A topic by slug, name or short name (as editors write it in an article's 专题 field)."""
+        for topic in self.topics:
+            if name in (topic.slug, topic.name, topic.short_name):
+                return topic
+        return None
+
 
 def load_config(path: Path, report: Report | None = None) -> SiteConfig:
     """Read and validate `site.toml`; raise ConfigError with every problem found."""
@@ -210,17 +236,17 @@ def load_config(path: Path, report: Report | None = None) -> SiteConfig:
     except UnicodeDecodeError:
         raise ConfigError([P.CONFIG_NOT_UTF8.problem(path, None)])
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
-        raise ConfigError([P.TOML_SYNTAX.problem(path, line, _line_of(raw_bytes, line), detail=exc)])
+        line = toml_error_line(str(exc))
+        raise ConfigError([P.TOML_SYNTAX.problem(path, line, line_of(raw_bytes, line), detail=exc)])
     lines = raw_bytes.decode("utf-8-sig").splitlines()
     local = Report(root=report.root)
-    config = _build(SiteConfig, data, "", path, lines, local)
+    config = build_table(SiteConfig, data, "", path, lines, local)
     if config is not None:
         _check_site(config, path, lines, local)
         config = _with_word_list(config, path, lines, local)
         for entry in config.proofread.entries:
             if not entry.wrong.strip() or entry.wrong == entry.right:
-                line = _find_line(lines, "wrong")
+                line = find_line(lines, "wrong")
                 local.add(P.CONFIG_WORD_ENTRY, path, line, lines[line - 1] if line else None, wrong=entry.wrong)
     report.extend(local)
     local.raise_errors(kind=ConfigError)
@@ -233,7 +259,7 @@ def _with_word_list(config: SiteConfig, path: Path, lines: list[str], report: Re
     if not config.proofread.file:
         return config
     words = path.parent / config.proofread.file
-    line = _find_line(lines, "file")
+    line = find_line(lines, "file")
     try:
         raw = words.read_bytes()
         data = tomllib.loads(raw.decode("utf-8-sig"))
@@ -244,161 +270,36 @@ def _with_word_list(config: SiteConfig, path: Path, lines: list[str], report: Re
         report.add(P.CONFIG_NOT_UTF8, words, None)
         return config
     except tomllib.TOMLDecodeError as exc:
-        at = _toml_error_line(str(exc))
-        report.add(P.TOML_SYNTAX, words, at, _line_of(raw, at), detail=exc)
+        at = toml_error_line(str(exc))
+        report.add(P.TOML_SYNTAX, words, at, line_of(raw, at), detail=exc)
         return config
     rows = raw.decode("utf-8-sig").splitlines()
     unknown = set(data) - {"entries"}
     for key in sorted(unknown):
-        report.add(P.CONFIG_UNKNOWN_KEY, words, _find_line(rows, key), key=key, suggestion="词表文件只含 [[entries]] 表")
-    entries = _convert(next(f for f in fields(ProofreadConfig) if f.name == "entries"), data.get("entries", []),
+        report.add(P.CONFIG_UNKNOWN_KEY, words, find_line(rows, key), key=key, suggestion="词表文件只含 [[entries]] 表")
+    entries = convert(next(f for f in fields(ProofreadConfig) if f.name == "entries"), data.get("entries", []),
                       "entries", words, rows, report)
-    if entries is _INVALID:
+    if entries is INVALID:
         return config
     proofread = replace(config.proofread, entries=config.proofread.entries + entries)
     return replace(config, proofread=proofread)
 
 
-def _toml_error_line(text: str) -> int | None:
-    m = re.search(r"line (\d+)", text)
-    return int(m.group(1)) if m else None
-
-
-def _line_of(raw: bytes, line: int | None) -> str | None:
-    if not line:
-        return None
-    rows = raw.decode("utf-8-sig", "replace").splitlines()
-    return rows[line - 1] if 0 < line <= len(rows) else None
-
-
-def _find_line(lines: list[str], key: str) -> int | None:
-    """Best effort: the first line that assigns `key` (TOML keeps no positions)."""
-    leaf = key.split(".")[-1].split("[")[0]
-    pattern = re.compile(rf"^\s*{re.escape(leaf)}\s*=")
-    for i, text in enumerate(lines, 1):
-        if pattern.match(text):
-            return i
-    return None
-
-
-_TYPE_NAMES = {str: "文字", int: "整数", bool: "true 或 false"}
-
-
-def _build(cls, data: Any, prefix: str, path: Path, lines: list[str], report: Report):
-    if not isinstance(data, dict):
-        report.add(P.CONFIG_NOT_TABLE, path, _find_line(lines, prefix), key=prefix)
-        return None
-    known = {f.name: f for f in fields(cls)}
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"是否想写 “{close[0]}”？" if close else f"可用的键：{', '.join(known)}"
-            line = _find_line(lines, key)
-            report.add(P.CONFIG_UNKNOWN_KEY, path, line, lines[line - 1] if line else None, key=name, suggestion=hint)
-            continue
-        values[key] = _convert(known[key], value, name, path, lines, report)
-    for f in known.values():
-        if f.default is MISSING and f.default_factory is MISSING and f.name not in values:
-            report.add(P.CONFIG_REQUIRED, path, None, key=f"{prefix}{f.name}", name=f.name, doc=f.metadata["doc"])
-            values[f.name] = ""   # placeholder so the remaining checks still run
-    if any(v is _INVALID for v in values.values()) or report.errors:
-        values = {k: v for k, v in values.items() if v is not _INVALID}
-    try:
-        return cls(**values)
-    except TypeError:
-        return None
-
-
-_INVALID = object()
-
-
-def _convert(f, value, name, path, lines, report):
-    """One key's value checked against its declared type: a table, a list of tables, a list of
-    text, true/false, a whole number or text."""
-    kind = f.type
-    line = _find_line(lines, name)
-    where = lines[line - 1] if line else None
-    if is_dataclass(kind):
-        return _build(kind, value, name + ".", path, lines, report) or _INVALID
-    if "mapping" in f.metadata:
-        return _mapping(f, value, name, path, lines, report)
-    item = _item_type(kind)
-    if item is not None and is_dataclass(item):
-        if not isinstance(value, list):
-            report.add(P.CONFIG_TABLE_LIST, path, line, key=name)
-            return _INVALID
-        tables = [_build(item, entry, name + ".", path, lines, report) for entry in value]
-        return tuple(t for t in tables if t is not None)
-    if item is str:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            report.add(P.CONFIG_TEXT_LIST, path, line, where, key=name, what=f.metadata.get("items", "文字"),
-                       example=f.metadata.get("example", f'{name} = ["…"]'))
-            return _INVALID
-        normalise = f.metadata.get("normalise", str)
-        values = tuple(normalise(v) for v in value)
-        wrong = [v for v in values if "choices" in f.metadata and v not in f.metadata["choices"]]
-        if wrong:
-            report.add(P.CONFIG_CHOICE, path, line, where, key=f"{name}（“{wrong[0]}”）",
-                       choices="、".join(f.metadata["choices"]))
-            return _INVALID
-        return values
-    checks = {bool: (P.CONFIG_NOT_BOOL, lambda v: isinstance(v, bool)),
-              int: (P.CONFIG_NOT_INT, lambda v: isinstance(v, int) and not isinstance(v, bool)),
-              str: (P.CONFIG_NOT_TEXT, lambda v: isinstance(v, str))}
-    check, accepts = checks[kind]
-    if not accepts(value):
-        report.add(check, path, line, where, key=name, name=name.split(".")[-1])
-        return _INVALID
-    if kind is int and value < 0:
-        report.add(P.CONFIG_NEGATIVE, path, line, where, key=name)
-        return _INVALID
-    if kind is str and value and "choices" in f.metadata and value not in f.metadata["choices"]:
-        report.add(P.CONFIG_CHOICE, path, line, where, key=name, choices="、".join(f.metadata["choices"]))
-        return _INVALID
-    if kind is str and value and "pattern" in f.metadata and not re.fullmatch(f.metadata["pattern"], value.strip()):
-        report.add(P.CONFIG_FORMAT, path, line, where, key=name, name=name.split(".")[-1],
-                   example=f.metadata["example"])
-        return _INVALID
-    return value.strip() if kind is str and "pattern" in f.metadata else value
-
-
-def _mapping(f, value, name, path, lines, report):
-    """A table of names to whole numbers, kept in order as (name, number) pairs."""
-    line = _find_line(lines, name)
-    if not isinstance(value, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
-                                              for v in value.values()):
-        report.add(P.CONFIG_MAPPING, path, line, lines[line - 1] if line else None, key=name,
-                   what=f.metadata["mapping"], example=f.metadata["example"])
-        return _INVALID
-    return tuple((str(k), v) for k, v in value.items())
-
-
-def _item_type(kind) -> Any:
-    """X for tuple[X, ...], else None."""
-    args = getattr(kind, "__args__", ())
-    return args[0] if getattr(kind, "__origin__", None) is tuple and len(args) == 2 and args[1] is Ellipsis else None
-
-
 def _check_site(config: SiteConfig, path: Path, lines: list[str], report: Report) -> None:
     if config.language != "zh-CN":
-        report.add(P.CONFIG_LANGUAGE, path, _find_line(lines, "language"))
+        report.add(P.CONFIG_LANGUAGE, path, find_line(lines, "language"))
     try:
         ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        report.add(P.CONFIG_TIMEZONE, path, _find_line(lines, "timezone"), value=config.timezone)
+        report.add(P.CONFIG_TIMEZONE, path, find_line(lines, "timezone"), value=config.timezone)
     if config.page_size < 1:
-        report.add(P.CONFIG_PAGE_SIZE, path, _find_line(lines, "page_size"))
+        report.add(P.CONFIG_PAGE_SIZE, path, find_line(lines, "page_size"))
     if not config.categories:
         report.add(P.CONFIG_NO_CATEGORIES, path, None)
-    if config.review.since:
-        try:
-            datetime.strptime(config.review.since, "%Y-%m-%d")
-        except ValueError:
-            line = _find_line(lines, "since")
-            report.add(P.CONFIG_FORMAT, path, line, lines[line - 1] if line else None, key="review.since",
-                       name="since", example="2026-01-01")
+    if not _is_day(config.review.since):
+        line = find_line(lines, "since")
+        report.add(P.CONFIG_FORMAT, path, line, lines[line - 1] if line else None, key="review.since",
+                   name="since", example="2026-01-01")
     seen: set[str] = set()
     for cat in config.categories:
         line = slug_line(lines, cat.slug)
@@ -409,6 +310,33 @@ def _check_site(config: SiteConfig, path: Path, lines: list[str], report: Report
         seen.add(cat.slug)
         if not cat.name.strip():
             report.add(P.CONFIG_CATEGORY_NAME, path, line, slug=cat.slug)
+    _check_topics(config, path, lines, report)
+
+
+def _is_day(text: str) -> bool:
+    """Empty, or a real day written 2024-04-01."""
+    try:
+        return not text or bool(datetime.strptime(text, "%Y-%m-%d"))
+    except ValueError:
+        return False
+
+
+def _check_topics(config: SiteConfig, path: Path, lines: list[str], report: Report) -> None:
+    seen: set[str] = set()
+    for topic in config.topics:
+        line = slug_line(lines, topic.slug)
+        where = lines[line - 1] if line else None
+        if not SLUG_RE.match(topic.slug):
+            report.add(P.CONFIG_TOPIC_SLUG, path, line, where, slug=topic.slug)
+        if topic.slug in seen:
+            report.add(P.CONFIG_TOPIC_TWICE, path, line, where, slug=topic.slug)
+        seen.add(topic.slug)
+        if not topic.name.strip():
+            report.add(P.CONFIG_TOPIC_NAME, path, line, where, slug=topic.slug)
+        for key in [k for k in ("start", "end") if not _is_day(getattr(topic, k))]:
+            report.add(P.CONFIG_FORMAT, path, line, where, key=f"topics.{key}", name=key, example="2024-04-01")
+        if topic.start and topic.end and topic.end < topic.start:
+            report.add(P.CONFIG_TOPIC_DATES, path, line, where, slug=topic.slug, start=topic.start, end=topic.end)
 
 
 def slug_line(lines: list[str], slug: str) -> int | None:
@@ -426,7 +354,7 @@ def schema_doc() -> str:
 
     def walk(cls, prefix):
         for f in fields(cls):
-            table = f.type if is_dataclass(f.type) else _item_type(f.type)
+            table = f.type if is_dataclass(f.type) else item_type(f.type)
             if f.default is MISSING and f.default_factory is MISSING:
                 default = "（必填）"
             elif is_dataclass(f.type):

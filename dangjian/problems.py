@@ -38,6 +38,7 @@ NO_CATEGORY = Check("no-category", ERROR, "没有指定栏目",
                     "把文件放进栏目文件夹（如 content/news/），或加一行 category: news")
 UNKNOWN_FOLDER = Check("unknown-folder", ERROR, "未知栏目：“{value}”（来自文件夹名）",
                        "可用栏目：{choices}；请把文件移到对应文件夹或写明 category")
+UNKNOWN_TOPIC = Check("unknown-topic", ERROR, "未知专题：“{value}”", "可用专题：{choices}（写专题名称或 slug；新专题先在 site.toml 的 [[topics]] 中配置）")
 UNKNOWN_CATEGORY = Check("unknown-category", ERROR, "未知栏目：“{value}”", "可用栏目：{choices}")
 CATEGORY_FOLDER = Check("category-folder", WARNING, "栏目不一致：文件在 {folder} 文件夹里，category 却写的是 {value}；以 category 为准",
                         "把文件移到 content/{value}/ 下，或删掉 category 这一行（以文件夹为准）")
@@ -153,6 +154,13 @@ CONFIG_CATEGORY_SLUG = Check("config-category-slug", ERROR, "栏目 slug 无效�
                              "只能用小写字母、数字和连字符，如 theme-education")
 CONFIG_CATEGORY_TWICE = Check("config-category-twice", ERROR, "栏目 slug 重复：“{slug}”", "每个栏目的 slug 必须不同")
 CONFIG_CATEGORY_NAME = Check("config-category-name", ERROR, "栏目 “{slug}” 的 name 为空", "请填写栏目中文名")
+CONFIG_TOPIC_SLUG = Check("config-topic-slug", ERROR, "专题 slug 无效：“{slug}”", "只能用小写字母、数字和连字符，如 dangji-xuexi")
+CONFIG_TOPIC_TWICE = Check("config-topic-twice", ERROR, "专题 slug 重复：“{slug}”", "每个专题的 slug 必须不同")
+CONFIG_TOPIC_NAME = Check("config-topic-name", ERROR, "专题 “{slug}” 的 name 为空", "请填写专题名称")
+CONFIG_TOPIC_DATES = Check("config-topic-dates", ERROR, "专题 “{slug}” 的结束日期 {end} 早于开始日期 {start}",
+                           "改正 start 或 end")
+STATIC_IMAGE_MISSING = Check("static-image-missing", ERROR, "{what}图片不存在：static/{value}",
+                             "把图片放进网站的 static/ 文件夹，或改正 site.toml 中的 {key}")
 
 # Inspection (tools/inspection.py): what a website inspector fails a site for ------------------------
 WORDING = Check("wording", WARNING, "表述可能有误：“{wrong}”", "规范表述为“{right}”（依据：{source}）",

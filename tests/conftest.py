@@ -76,6 +76,7 @@ def site(tmp_path, seed_content):
     """A working copy: content, site.toml, templates/ and a first (cold) cached build."""
     shutil.copytree(seed_content, tmp_path / "content")
     shutil.copy(ROOT / "site.toml", tmp_path / "site.toml")
+    shutil.copytree(ROOT / "static", tmp_path / "static", dirs_exist_ok=True)   # the sample's topic banners
     (tmp_path / "templates").mkdir()
     from worksite import Work
     work = Work(tmp_path)

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 PACKAGE = ROOT / "dangjian"
-FOUNDATION = {"dangjian", "dangjian.errors", "dangjian.problems", "dangjian.config", "dangjian.options"}
+FOUNDATION = {"dangjian", "dangjian.errors", "dangjian.problems", "dangjian.schema", "dangjian.config", "dangjian.options"}
 # What each layer may import from the package (besides itself).
 ALLOWED = {
     "foundation": {"foundation"},

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,7 @@ def make_site(tmp: Path, articles: dict[str, str] | None = None, stats_page: boo
     if stats_page is not None:
         config = config.replace("page = true", f"page = {'true' if stats_page else 'false'}")
     (tmp / "site.toml").write_text(config, encoding="utf-8")
+    shutil.copytree(ROOT / "static", tmp / "static", dirs_exist_ok=True)      # the sample's topic banners
     (tmp / "content").mkdir(exist_ok=True)
     for rel, text in (articles or {}).items():
         write(tmp / "content" / rel, text)

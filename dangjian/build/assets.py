@@ -46,6 +46,16 @@ def static_files(options: Options) -> dict[str, Path]:
     return files
 
 
+def picture_size(path: Path) -> tuple[int, int]:
+    """A static picture's pixel size from its header (0, 0 for SVG or what Pillow cannot read)."""
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(path) as im:
+            return im.size
+    except (OSError, UnidentifiedImageError, ValueError):
+        return 0, 0
+
+
 FINGERPRINTED = (".css", ".js")       # what pages load on every visit: served with a year-long cache
 
 

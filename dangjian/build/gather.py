@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from .. import problems as P
@@ -20,14 +20,14 @@ from ..body.images import ImageCache, inspect_all
 from ..config import SiteConfig, load_config
 from ..core import review
 from ..core.content import Source, find, is_junk, load_file, parse_conditions
-from ..core.model import Body, Picture
+from ..core.model import Body, Image, Picture
 from ..core.urls import Urls, page_dir
 from ..errors import Report
 from ..incremental.rebuild import Rebuild
 from ..options import Options
 from ..util import parallel
 from ..util.progress import Progress, Silent
-from .assets import static_files
+from .assets import picture_size, static_files
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,9 @@ class Gathered:
     held: list[Source] = field(default_factory=list)               # awaiting review (or 涉密): not published
     withdrawn: list[Source] = field(default_factory=list)          # 撤稿: a notice at their address
     pending: dict[str, str] = field(default_factory=dict)          # preview: held article rel → what it lacks
+    today: date | None = None                                       # the build's day (which topics run)
+    intros: dict[str, str] = field(default_factory=dict)           # topic slug → its introduction as HTML
+    pictures: dict[str, Image] = field(default_factory=dict)       # static pictures site.toml names, sized
 
 
 def gather(options: Options, rebuild: Rebuild, progress: Progress | None = None) -> Gathered:
@@ -74,16 +77,16 @@ def collect(options: Options, rebuild: Rebuild, progress: Progress | None = None
     progress = progress or Silent()
     report = Report(root=Path.cwd())
     config = load_config(options.config, report)
-    if config.identity.badge and config.identity.badge not in static_files(options):
-        report.add(P.BADGE_MISSING, options.config, None, value=config.identity.badge)
+    pictures = _pictures(options, config, report)
     if not options.content.is_dir():
         report.add(P.NO_CONTENT_FOLDER, options.content, None)
     files, asset_stats = rebuild.scanned or find(options.content)
     sources = _sources(options, config, files, rebuild, progress, report)
     flagged = {p.path: p.message for p in report.problems if p.code == P.SPAM_SUSPECTED.code}
     chosen = _select(sources, options, config, flagged)
-    published, drafts, future, messages, next_publish = chosen.published, chosen.drafts, chosen.future, \
-        chosen.messages, chosen.next_publish
+    published, drafts, future, messages = chosen.published, chosen.drafts, chosen.future, chosen.messages
+    today = chosen.now.date()
+    next_publish = min(chosen.next_publish, _next_topic_change(config, today))
     urls = Urls(config, published + chosen.withdrawn, report, rebuild.slugger, {s.rel for s in chosen.withdrawn})
     _addresses_gone(options, rebuild.vanished(urls), sources, urls, report)
     assets = [rel for rel, _ in asset_stats]
@@ -105,7 +108,50 @@ def collect(options: Options, rebuild: Rebuild, progress: Progress | None = None
                     sources, images, covers, image_cache, messages, next_publish,
                     {s.rel: s.digest for s in published + chosen.withdrawn},
                     published_files(options, config, assets, lookups), chosen.held,
-                    [s for s in chosen.withdrawn if s.rel in urls.articles], chosen.pending)
+                    [s for s in chosen.withdrawn if s.rel in urls.articles], chosen.pending, today,
+                    _intros(config), pictures)
+
+
+def _pictures(options: Options, config: SiteConfig, report: Report) -> dict[str, Image]:
+    """The pictures site.toml names from static/ (badge, logo, banners), with their pixel sizes; each one
+    missing reported at its line."""
+    statics = static_files(options)
+    named = [("identity.badge", "网站标识", config.identity.badge), ("header.logo", "页眉标志", config.header.logo),
+             ("header.banner", "页眉横幅", config.header.banner),
+             *((f"topics（{t.slug}）的 banner", "专题横幅", t.banner) for t in config.topics)]
+    lines = options.config.read_text("utf-8-sig", "replace").splitlines() if options.config.is_file() else []
+    found = {}
+    for key, what, name in named:
+        if not name:
+            continue
+        if name not in statics:
+            line = next((i for i, text in enumerate(lines, 1) if f'"{name}"' in text or f"'{name}'" in text), None)
+            check = P.BADGE_MISSING if key == "identity.badge" else P.STATIC_IMAGE_MISSING
+            report.add(check, options.config, line, lines[line - 1] if line else None, value=name, what=what, key=key)
+        elif name not in found:
+            found[name] = Image(name, *picture_size(statics[name]))
+    return found
+
+
+def _intros(config: SiteConfig) -> dict[str, str]:
+    """Each topic's introduction, Markdown made safe HTML like an article body."""
+    from ..body.markup import Markup
+    markup = Markup(config.summary_length, config.iframe_hosts) if any(t.intro for t in config.topics) else None
+    return {t.slug: markup.convert(t.intro).body.html for t in config.topics if t.intro}
+
+
+def _next_topic_change(config: SiteConfig, today: date) -> float:
+    """When a topic next starts or is archived (a timestamp): the build after it must not be skipped."""
+    changes = []
+    for topic in config.topics:
+        for when, days_after in ((topic.start, 0), (topic.end, 1)):     # archived the day after its end
+            try:
+                flip = date.fromordinal(date.fromisoformat(when).toordinal() + days_after) if when else None
+            except ValueError:
+                continue
+            if flip is not None and flip > today:
+                changes.append(datetime.combine(flip, datetime.min.time(), config.tz).timestamp())
+    return min(changes, default=float("inf"))
 
 
 def _conditions(*values) -> str:
@@ -169,6 +215,7 @@ class Selection:
     future: int = 0
     messages: list[tuple[int, str]] = field(default_factory=list)
     next_publish: float = float("inf")
+    now: datetime | None = None
 
 
 def _select(sources: list[Source], options: Options, config: SiteConfig, flagged: dict) -> Selection:
@@ -176,7 +223,7 @@ def _select(sources: list[Source], options: Options, config: SiteConfig, flagged
     (三审, 保密审查, an import not yet checked) or with a line of suspected spam (`flagged`: file →
     what the per-file rule said) wait; withdrawn ones leave a notice. A preview shows those waiting."""
     now = options.now or datetime.now(config.tz)
-    chosen = Selection()
+    chosen = Selection(now=now)
     for src in sources:
         if src.classified:
             chosen.held.append(src)

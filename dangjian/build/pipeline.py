@@ -135,7 +135,7 @@ class Build:
         cancelled(self.cancel)
         g = self.gathered
         self.site = build_site(g.config, g.sources, g.bodies, g.covers, self.rebuild.related if self.options.cache else None,
-                               g.withdrawn, g.pending)
+                               g.withdrawn, g.pending, g.today, g.intros, g.pictures)
         for kind, terms in (("tag", self.site.tags), ("source", self.site.sources), ("author", self.site.authors)):
             self.gathered.urls.assign_terms(kind, terms)
         self.pages_planned = list(plan.plan(self.site, self.gathered.urls))

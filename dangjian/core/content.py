@@ -27,7 +27,7 @@ from ..config import SiteConfig
 from ..errors import Report
 from . import privacy, review, spam
 from .fields import (Address, Addresses, CategoryName, Context, Corrections, Field, Flag, Invalid, Names, Notes, Signers,
-                     Text, Title, Waivers, When, category_list, parse_date, resolve_category, split_names)
+                     Text, Title, TopicNames, Waivers, When, category_list, parse_date, resolve_category, split_names)
 from .lines import normalised
 
 __all__ = ["FIELDS", "RULES", "Field", "Source", "attributes", "category_list", "field_table", "find",
@@ -54,6 +54,9 @@ FIELDS: tuple[Field, ...] = (
     Field("tags", "标签", Names("列表或用逗号分隔的文字", "tags: [义诊, 志愿服务]"), ("标签",), teaser=True,
           help="标签，用方括号列出，或用逗号、顿号分隔", example="tags: [廉政教育, 医德医风]",
           note="标签，如 [主题党日, 志愿服务]"),
+    Field("topics", "专题", TopicNames(), ("专题",), teaser=True,
+          help="文章所属的专题（site.toml 中配置的专题名称或 slug）；带有专题所列标签的文章不写也属于该专题",
+          example="topics: [党纪学习教育]", in_new=False),
     Field("summary", "摘要", Text(), ("摘要",), teaser=True, help="摘要，显示在文章列表中",
           example="summary: 7月起，医院开展……", note="摘要；不写时自动取正文开头"),
     Field("slug", "slug", Text(), help="自定义网址名，只能用小写字母、数字和连字符",

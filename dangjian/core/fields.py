@@ -318,6 +318,30 @@ class CategoryName(FieldType):
         return parts[0]
 
 
+class TopicNames(FieldType):
+    """The 专题 an article belongs to, by name, short name or slug (site.toml [[topics]]), kept as slugs."""
+
+    expects, example, empty = "专题名称或名称列表", "{key}: [学习贯彻党的二十大精神]", "[]"
+    config_keys = ("topics",)
+
+    def parse(self, value, row, ctx):
+        names = split_names(value)
+        if names is None:
+            raise self.wrong(row, ctx)
+        slugs = []
+        for name in names:
+            topic = ctx.config.topic(name)
+            if topic is None:
+                raise Invalid(P.UNKNOWN_TOPIC, value=name, choices=topic_list(ctx.config))
+            if topic.slug not in slugs:
+                slugs.append(topic.slug)
+        return tuple(slugs)
+
+
+def topic_list(config: SiteConfig) -> str:
+    return "、".join(f"{t.name}（{t.slug}）" for t in config.topics) or "（site.toml 中还没有配置专题）"
+
+
 @dataclass(frozen=True, eq=False)
 class Field:
     """One front-matter field. `attrs`: the Source/Article attributes it fills (default: `key`).

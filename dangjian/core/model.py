@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Callable
@@ -120,6 +120,49 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A picture from the site's static/ folder (a topic's banner, the header's logo): its name there
+    and pixel size (0 when unknown), so pages reserve its space before it loads."""
+
+    name: str
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A 专题 of site.toml, as published on the build's day: `archived` once its end date has passed.
+    Its articles are `Site.topic_articles(topic)`, so the topic itself is config alone."""
+
+    slug: str
+    name: str
+    short_name: str
+    intro: str                     # HTML, from the configured Markdown
+    banner: Image | None
+    start: date | None
+    end: date | None
+    archived: bool
+
+    @property
+    def period(self) -> str:
+        """When it ran, as readers read it: 2024年4月1日—2024年12月31日."""
+        def day(d: date) -> str:
+            return f"{d.year}年{d.month}月{d.day}日"
+        if self.start and self.end:
+            return f"{day(self.start)}—{day(self.end)}"
+        if self.start:
+            return f"{day(self.start)}起"
+        return f"至{day(self.end)}" if self.end else ""
+
+
+def topic_state(start: date | None, end: date | None, today: date) -> str:
+    """"pending" before its start, "active" through its end date, then "archived"."""
+    if start and today < start:
+        return "pending"
+    return "archived" if end and today > end else "active"
+
+
+@dataclass(frozen=True)
 class Month:
     year: int
     month: int
@@ -153,6 +196,22 @@ class Site:
     _neighbours: dict[str, tuple[Article | None, Article | None]] = field(hash=False, repr=False)
     _related: dict[str, tuple[Article, ...]] = field(hash=False, repr=False)
     withdrawn: tuple[Withdrawal, ...] = field(default=(), hash=False)   # 撤稿: a notice at each address
+    topics: tuple[Topic, ...] = field(default=(), hash=False)           # 专题 started by the build's day, in order
+    _topic_articles: dict[str, tuple[Article, ...]] = field(default_factory=dict, hash=False, repr=False)
+
+    @property
+    def active_topics(self) -> tuple[Topic, ...]:
+        """The topics still running: on the home page, in the navigation and sidebars."""
+        return tuple(t for t in self.topics if not t.archived)
+
+    def topic_articles(self, topic: Topic) -> tuple[Article, ...]:
+        """A topic's articles, newest first."""
+        return self._topic_articles.get(topic.slug, ())
+
+    def topics_of(self, article: Article) -> tuple[Topic, ...]:
+        """The published topics an article belongs to (by its 专题 field or its tags)."""
+        tags = {t.slug: t.tags for t in self.config.topics}
+        return tuple(t for t in self.topics if _belongs(article, t.slug, tags[t.slug]))
 
     @property
     def pinned(self) -> tuple[Article, ...]:
@@ -192,12 +251,34 @@ def _sort_key(article: Article):
     return (-article.date.timestamp(), article.key)
 
 
+def _belongs(article: Article, slug: str, tags: tuple[str, ...]) -> bool:
+    """In a topic: named in the article's 专题 field, or tagged with one of the topic's tags."""
+    return slug in article.topics or not set(tags).isdisjoint(article.tags)
+
+
+def _topics(config: SiteConfig, today: date, intros: dict[str, str], images: dict[str, Image]) -> tuple[Topic, ...]:
+    """The topics published on `today`: running ones first, then archived; each by `order`, newest start first."""
+    made = []
+    for i, t in enumerate(config.topics):
+        start = date.fromisoformat(t.start) if t.start else None
+        end = date.fromisoformat(t.end) if t.end else None
+        state = topic_state(start, end, today)
+        if state != "pending":
+            made.append(((state == "archived", t.order, -(start or date.min).toordinal(), i),
+                         Topic(t.slug, t.name, t.short_name or t.name, intros.get(t.slug, ""),
+                               images.get(t.banner) if t.banner else None, start, end, state == "archived")))
+    return tuple(topic for _, topic in sorted(made, key=lambda pair: pair[0]))
+
+
 def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body],
                covers: dict[str, Picture] | None = None, memo: dict | None = None,
-               withdrawn: list[Source] = (), pending: dict[str, str] | None = None) -> Site:
+               withdrawn: list[Source] = (), pending: dict[str, str] | None = None, today: date | None = None,
+               intros: dict[str, str] | None = None, images: dict[str, Image] | None = None) -> Site:
     """The model. `memo` (kept by the build cache between builds) lets an unchanged
     tag layout reuse the related-articles table instead of scoring it again. `withdrawn`: the
-    撤稿 articles (in no list, only a notice); `pending`: held articles a preview shows."""
+    撤稿 articles (in no list, only a notice); `pending`: held articles a preview shows. `today`
+    decides which topics are running (default: today where the site is); `intros`: each topic's
+    introduction as HTML; `images`: the static pictures the config names, with their sizes."""
     categories = tuple(Category(c.slug, c.name, c.description, c.order)
                        for c in sorted(config.categories, key=lambda c: (c.order, config.categories.index(c))))
     cat_by_slug = {c.slug: c for c in categories}
@@ -211,6 +292,8 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
     for arts in by_category.values():
         for i, art in enumerate(arts):
             neighbours[art.key] = (arts[i - 1] if i else None, arts[i + 1] if i + 1 < len(arts) else None)
+    today = today or datetime.now(config.tz).date()
+    topics = _topics(config, today, intros or {}, images or {})
     return Site(
         config=config,
         articles=tuple(articles),
@@ -224,6 +307,9 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
         _related=_related_memo(articles, config.related, memo),
         withdrawn=tuple(Withdrawal(src.rel, src.title, cat_by_slug[src.category], src.date, src.withdrawn_date,
                                    src.withdrawn) for src in sorted(withdrawn, key=lambda s: s.rel)),
+        topics=topics,
+        _topic_articles={t.slug: tuple(a for a in articles if _belongs(a, t.slug, config.topic(t.slug).tags))
+                         for t in topics},
     )
 
 

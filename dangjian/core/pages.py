@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
-from .model import Article, Category, Month, Term, Year
+from .model import Article, Category, Month, Term, Topic, Year
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class Page:
     term_kind: str = ""
     year: Year | None = None
     month: Month | None = None
+    topic: Topic | None = None
     description: str = ""
     data: Any = None                 # what its kind computed for it, e.g. the statistics (stats.py)
 

@@ -12,15 +12,17 @@ checks the planned paths before anything is rendered.
 """
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
 from . import charts
-from .model import Category, Site, Term
+from .model import Category, Site, Term, Topic
 from .pages import Crumb, Page, Pager, quick_page
 from .stats import stats_page
-from .urls import ACCESSIBILITY, HOME, NOT_FOUND, SEARCH, STATS, Urls
+from .urls import ACCESSIBILITY, HOME, NOT_FOUND, SEARCH, STATS, TOPICS, Urls
 
 KIND_LABELS = {"tag": "标签", "source": "来源", "author": "作者"}
 SITEMAP_LIMIT = 50_000      # URLs per sitemap file (the sitemaps.org limit); above it: an index
@@ -123,6 +125,25 @@ def _term_lists(kind: str) -> Callable[[Site, Urls], Iterator[Page]]:
     return pages
 
 
+def _topic_index(site: Site, urls: Urls) -> Iterator[Page]:
+    """专题: every published topic, running ones first."""
+    if not site.topics:
+        return
+    top, home = _crumbs(site)
+    yield Page(TOPICS, "topics.html", "topics", "专题", (top, home, Crumb("专题")),
+               description=f"{site.config.section}专题：" + "、".join(t.name for t in site.topics))
+
+
+def _topic_lists(site: Site, urls: Urls) -> Iterator[Page]:
+    """Each topic's page: banner, introduction, its articles newest first (paginated)."""
+    top, home = _crumbs(site)
+    crumbs = (top, home, Crumb("专题", TOPICS))
+    for topic in site.topics:
+        text = re.sub(r"<[^>]+>", "", topic.intro)
+        yield from paged(site, urls, topic, site.topic_articles(topic), "topic", topic.name, crumbs,
+                         " ".join(html.unescape(text).split())[:120] or f"专题：{topic.name}")
+
+
 def _single(path: str, template: str, kind: str, title: str, crumb: str | None = None,
             description: Callable[[Site], str] = lambda site: "") -> Callable[[Site, Urls], Iterator[Page]]:
     """A kind with one page at a fixed path (search, 404, robots)."""
@@ -161,6 +182,9 @@ def _feeds(site: Site, urls: Urls) -> Iterator[Page]:
     for cat in site.categories:
         yield Page(urls.feed(cat), "atom.xml", "feed", f"{cat.name} · {config.title}",
                    articles=site.articles_in(cat)[:config.feed_entries], category=cat)
+    for topic in site.topics:
+        yield Page(urls.feed(topic), "atom.xml", "feed", f"{topic.name} · {config.title}",
+                   articles=site.topic_articles(topic)[:config.feed_entries], topic=topic)
 
 
 def _sitemaps(site: Site, urls: Urls) -> Iterator[Page]:
@@ -210,6 +234,10 @@ KINDS: tuple[PageKind, ...] = (
         Reads("articles", CARD, lambda site, page: site.articles[:site.config.home.latest]),
         Reads("articles_in", CARD, _home_blocks))),
     PageKind("category", "list.html", _categories),
+    PageKind("topics", "topics.html", _topic_index, (
+        Reads("topic_articles", TEASER, lambda site, page: tuple(
+            (len(arts), arts[:1]) for arts in map(site.topic_articles, site.topics))),)),
+    PageKind("topic", "topic.html", _topic_lists),
     PageKind("article", "article.html", _articles, (
         Reads("newer", TEASER, lambda site, page: site.newer(page.article)),
         Reads("older", TEASER, lambda site, page: site.older(page.article)),
@@ -234,8 +262,15 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("stats", "stats.html", _stats, (Reads("articles", CARD), Reads("term", CARD))),
 )
 
-# Facets signed in every page's global key: the config, and the categories shown (those with articles).
-CONFIG_FACETS = frozenset({"categories", "config"})
+# Facets signed in every page's global key (see `navigation`): the config, the categories shown (those
+# with articles) and the topics published with their state. `topics_of` follows from these and the
+# article's own front matter (its card or teaser).
+CONFIG_FACETS = frozenset({"categories", "config", "topics", "active_topics", "topics_of"})
+
+
+def navigation(site: Site) -> tuple:
+    """What every page's navigation shows of the site beyond the config: it is in every signature."""
+    return tuple(c.slug for c in site.categories), tuple((t.slug, t.archived) for t in site.topics)
 
 # Each site facet as a whole: what a template that reads all of it depends on. A facet not
 # listed here is taken to depend on every article and every term.
@@ -269,15 +304,16 @@ def paged(site: Site, urls: Urls, target, articles, kind, title, crumbs, descrip
     for n in range(1, count + 1):
         pager = Pager(target, n, count, len(articles))
         shown = title if n == 1 else f"{title}（第 {n} 页）"
-        yield quick_page(path=urls.path_of(target, n), template="list.html", kind=kind, title=shown,
-                         crumbs=(*crumbs, Crumb(title)), articles=articles[(n - 1) * size: n * size], pager=pager,
-                         category=target if isinstance(target, Category) else None,
-                         term=target if isinstance(target, Term) else None, description=description)
+        topic = target if isinstance(target, Topic) else None
+        yield quick_page(path=urls.path_of(target, n), template="topic.html" if topic else "list.html", kind=kind,
+                         title=shown, crumbs=(*crumbs, Crumb(title)), articles=articles[(n - 1) * size: n * size],
+                         pager=pager, category=target if isinstance(target, Category) else None,
+                         term=target if isinstance(target, Term) else None, topic=topic, description=description)
 
 
 # Template globals that read the site ------------------------------------------------------------
 def _sitemap_total(site: Site) -> int:
-    return 1 + len(site.categories) + len(site.articles)
+    return 1 + len(site.categories) + (1 + len(site.topics) if site.topics else 0) + len(site.articles)
 
 
 def sitemap_parts(site: Site) -> list[str]:
@@ -302,6 +338,11 @@ def _sitemap_entries(site: Site, urls: Urls) -> Iterator[tuple[str, str]]:
     for cat in site.categories:
         arts = site.articles_in(cat)
         yield urls.absolute(urls.category(cat)), arts[0].date.date().isoformat() if arts else newest
+    if site.topics:
+        yield urls.absolute(TOPICS), newest
+    for topic in site.topics:
+        arts = site.topic_articles(topic)
+        yield urls.absolute(urls.topic(topic)), arts[0].date.date().isoformat() if arts else newest
     for art in site.articles:
         yield urls.absolute(urls.article(art)), (art.updated or art.date).date().isoformat()
 

@@ -16,7 +16,7 @@ from ..config import SLUG_RE, SiteConfig
 from ..errors import Report
 from .content import Source
 from .fields import shown
-from .model import Article, Category, Month, Term, Year
+from .model import Article, Category, Month, Term, Topic, Year
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _PLAIN = re.compile(r"[A-Za-z0-9/._~-]*")          # nothing to encode
@@ -27,6 +27,7 @@ SEARCH = "search/index.html"
 SEARCH_INDEX = "pagefind"        # the folder of the search index (build/search.py)
 STATS = "stats/index.html"
 ACCESSIBILITY = "accessibility/index.html"     # 无障碍与适老化说明
+TOPICS = "topics/index.html"                   # 专题: every topic, running and archived
 
 
 def slugify(text: str, max_length: int = 80) -> str:
@@ -201,9 +202,15 @@ class Urls:
     def stats() -> str:
         return STATS
 
+    def topic(self, topic: Topic, page: int = 1) -> str:
+        return self._paged(f"topics/{topic.slug}/", page)
+
     @staticmethod
-    def feed(category: Category | None = None) -> str:
-        return f"{category.slug}/feed.xml" if category else "feed.xml"
+    def feed(of: Category | Topic | None = None) -> str:
+        """The Atom feed of the site, a category or a topic."""
+        if isinstance(of, Topic):
+            return f"topics/{of.slug}/feed.xml"
+        return f"{of.slug}/feed.xml" if of else "feed.xml"
 
     def path_of(self, target, page: int = 1) -> str:
         """The output path of any model object (or a path given as text)."""
@@ -215,6 +222,8 @@ class Urls:
             return self.category(target, page)
         if isinstance(target, Term):
             return self.term(target, page)
+        if isinstance(target, Topic):
+            return self.topic(target, page)
         if isinstance(target, Month):
             return self.archive(target.year, target.month)
         if isinstance(target, Year):

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core import plan
 from ..core.content import Source, find, table_key
 from ..core.model import Body, Site
 from ..core.pages import Page
@@ -221,7 +222,7 @@ class Rebuild:
         if not self.enabled:
             return pages, None
         from .signatures import Signed, Signer, sign_all, template_facets     # Jinja's parser: only when signing
-        key = global_key(env, site.config, tuple(c.slug for c in site.categories))
+        key = global_key(env, site.config, plan.navigation(site))
         state = self.state
         facets = state.facets[1] if state is not None and state.facets and state.facets[0] == key \
             else template_facets(env)            # they follow from the templates' text, in the key
@@ -348,9 +349,9 @@ def deps_hold(deps, urls: Urls, assets: set[str], images: dict | None = None) ->
     return True
 
 
-def global_key(env, config, shown: tuple[str, ...] = ()) -> str:
-    """Engine, field table, every template's text, the whole config, which categories are shown
-    (only those with articles: every page's navigation) and the hashed names of the stylesheets and
+def global_key(env, config, shown: tuple = ()) -> str:
+    """Engine, field table, every template's text, the whole config, what every page's navigation shows
+    (plan.navigation: the categories with articles, the topics with their state) and the hashed names of the stylesheets and
     scripts: a change re-renders every page."""
     parts = [ENGINE, table_key(), repr(config), repr(shown), *env.loader.searchpath,
              repr(sorted(env.globals.get("static_names", {}).items()))]      # hashed names every page links

@@ -32,7 +32,7 @@ import jinja2
 import jinja2.meta
 
 from ..core import content, plan
-from ..core.model import Article, Category, Month, Site, Term, Year
+from ..core.model import Article, Category, Month, Site, Term, Topic, Year
 from ..core.pages import Page, Pager
 from ..core.urls import Urls
 from ..util import parallel
@@ -179,6 +179,8 @@ class Signer:
             return self._term(value, depth)
         if isinstance(value, Category):
             return "c:" + value.slug
+        if isinstance(value, Topic):
+            return "s:" + value.slug         # the rest of it is config and state: in the global key
         if isinstance(value, (Month, Year)):
             return self._period(value)
         if isinstance(value, Pager):
@@ -228,7 +230,7 @@ class Signer:
                  "|".join([f"{c.label}>{value(c.target, plan.CARD)}" for c in page.crumbs]),
                  value(page.article, plan.CARD), value(page.articles, plan.CARD), value(page.pager, plan.TEXT),
                  value(page.category, plan.CARD), value(page.term, plan.TEXT), value(page.terms, plan.TEXT),
-                 value(page.year, plan.CARD), value(page.month, plan.CARD)]
+                 value(page.year, plan.CARD), value(page.month, plan.CARD), value(page.topic, plan.TEXT)]
         for read in kind.reads:
             parts.append(value(read.part(site, page), read.depth) if read.part else self.whole(read.facet))
         parts += self._extras(page.template, kind)

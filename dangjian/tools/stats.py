@@ -18,7 +18,7 @@ DIMENSIONS_CLI = ("category", "source", "author", "month")
 def published(options: Options) -> tuple[Site, datetime]:
     """The site a build would publish now, and that moment (content errors are raised, as the build does)."""
     g = gather(options, Rebuild(replace(options, cache=False)))
-    return build_site(g.config, g.sources, g.bodies), options.now or datetime.now(g.config.tz)
+    return build_site(g.config, g.sources, g.bodies, today=g.today), options.now or datetime.now(g.config.tz)
 
 
 def tables(site: Site, dimensions, year: int | None) -> list[Table]:

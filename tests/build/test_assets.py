@@ -2,6 +2,8 @@
 from the theme overridden by the site's own."""
 from __future__ import annotations
 
+import shutil
+
 from pathlib import Path
 
 from PIL import Image
@@ -26,6 +28,7 @@ def test_attachments_are_copied_photos_only_as_variants_and_camera_formats_never
     (tmp_path / "static").mkdir()
     (tmp_path / "static" / "style.css").write_text("/* the site's own */", "utf-8")
     (tmp_path / "site.toml").write_text((ROOT / "site.toml").read_text("utf-8"), "utf-8")
+    shutil.copytree(ROOT / "static", tmp_path / "static", dirs_exist_ok=True)   # the sample's topic banners
     options = Options(content=content, config=tmp_path / "site.toml", out=tmp_path / "site")
     _, assets = find(content)
     report = Report()

@@ -60,6 +60,7 @@ def test_search_is_skipped_when_no_article_page_changed(options):
     build(options)
     config = options.out.parent / "site.toml"
     shutil.copy(ROOT / "site.toml", config)
+    shutil.copytree(ROOT / "static", config.parent / "static", dirs_exist_ok=True)   # the sample's topic banners
     moved = replace(options, config=config)
     build(moved)
     index = entry(moved)

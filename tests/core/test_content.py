@@ -72,7 +72,7 @@ def test_aliases_and_types_come_from_the_table(tmp_path):
             value = {"date": "2024-05-12", "updated": "2024-05-13", "category": "news", "draft": "false",
                      "pinned": "true", "proofread_ignore": "{示例: 理由}", "classified": "否", "reprint": "否",
                      "original_url": "https://www.example.cn/a.html", "withdrawn_date": "2024-05-13",
-                     "corrections": "[2024-05-13 第二段有误]"}.get(
+                     "corrections": "[2024-05-13 第二段有误]", "topics": "[清廉医院建设]"}.get(
                 row.key, "[王芳, 李明]" if row.key in ("author", "tags") else "示例")
             head = "" if row.key == "title" else "title: t\n"
             head += "" if row.key == "date" else "date: 2024-01-01\n"

@@ -35,6 +35,7 @@ def test_hostile_articles_never_crash_and_every_rejected_file_is_named(tmp_path:
     site = tmp_path / "site-project"
     canary = hostile.make(site, CASES, SEED)
     shutil.copy(ROOT / "site.toml", site / "site.toml")
+    shutil.copytree(ROOT / "static", site / "static", dirs_exist_ok=True)   # the sample's topic banners
     outside_before = files(canary.parent)
     around_before = sorted(p.name for p in tmp_path.iterdir())
 

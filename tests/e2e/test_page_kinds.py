@@ -21,7 +21,7 @@ def planned(work) -> dict[str, list]:
     """The pages of the working copy as the build plans them, by kind (and the site model)."""
     options = replace(work.options(), cache=False)
     g = gather(options, Rebuild(options))
-    model = build_site(g.config, g.sources, g.bodies, g.covers, None, g.withdrawn, g.pending)
+    model = build_site(g.config, g.sources, g.bodies, g.covers, None, g.withdrawn, g.pending, g.today, g.intros, g.pictures)
     for kind, terms in (("tag", model.tags), ("source", model.sources), ("author", model.authors)):
         g.urls.assign_terms(kind, terms)
     by_kind = defaultdict(list)

@@ -149,7 +149,7 @@ def test_feeds_sitemap_and_robots(sample_site):
         assert all(e.link.startswith(f"https://www.example-hospital.cn/djgz/{cat}/") for e in feed.entries)
     sitemap = (sample_site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://www.example-hospital.cn/djgz/</loc>" in sitemap
-    assert sitemap.count("<loc>") == 1 + 8 + 19
+    assert sitemap.count("<loc>") == 1 + 8 + 1 + 2 + 19          # home, categories, topics and each topic, articles
     robots = (sample_site / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://www.example-hospital.cn/djgz/sitemap.xml" in robots
 

@@ -25,6 +25,7 @@ def preview(tmp_path):
     """A copy of the sample site served by `build.py serve --port 0`."""
     shutil.copytree(ROOT / "content", tmp_path / "content")
     shutil.copy(ROOT / "site.toml", tmp_path / "site.toml")
+    shutil.copytree(ROOT / "static", tmp_path / "static", dirs_exist_ok=True)   # the sample's topic banners
     (tmp_path / "secret.txt").write_text("TOP-SECRET", "utf-8")
     proc = subprocess.Popen([sys.executable, "-u", str(ROOT / "build.py"), "serve", "--port", "0", "-q"],
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -58,11 +58,12 @@ def test_generated_corpus_validates(corpus_site):
 
 def test_every_feed_parses_cleanly(corpus_site):
     feeds = sorted(corpus_site.rglob("feed.xml"))
-    assert len(feeds) == 9
+    assert len(feeds) == 1 + 8 + 2             # the site, each category, each topic
     for path in feeds:
         feed = feedparser.parse(path.read_bytes())
         assert not feed.bozo, (path, feed.get("bozo_exception"))
-        assert len(feed.entries) == 20
+        topic = "/topics/" in path.as_posix()         # a topic holds what is tagged for it: maybe fewer
+        assert len(feed.entries) <= 20 if topic else len(feed.entries) == 20
         for entry in feed.entries:
             assert entry.title and entry.link.startswith("https://") and entry.published_parsed
             assert entry.authors and entry.summary and entry.content[0].value

@@ -21,6 +21,7 @@ from dangjian.options import Options
 def built(tmp_path: Path) -> Options:
     shutil.copytree(ROOT / "content", tmp_path / "content")
     shutil.copy(ROOT / "site.toml", tmp_path / "site.toml")
+    shutil.copytree(ROOT / "static", tmp_path / "static", dirs_exist_ok=True)   # the sample's topic banners
     for path in [tmp_path / "site.toml", *(tmp_path / "content").rglob("*")]:
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 3600 * 10**9))
     options = Options(content=tmp_path / "content", config=tmp_path / "site.toml", templates=ROOT / "templates",

@@ -19,7 +19,7 @@ from dangjian.options import Options
 def sample():
     options = Options(content=ROOT / "content", config=ROOT / "site.toml", templates=ROOT / "templates", cache=False)
     g = gather(options, Rebuild(options))
-    site = build_site(g.config, g.sources, g.bodies, g.covers, None, g.withdrawn)
+    site = build_site(g.config, g.sources, g.bodies, g.covers, None, g.withdrawn, g.pending, g.today, g.intros, g.pictures)
     for kind, terms in (("tag", site.tags), ("source", site.sources), ("author", site.authors)):
         g.urls.assign_terms(kind, terms)
     return g, site, list(plan.plan(site, g.urls))
