@@ -60,6 +60,7 @@ class Renderer:
             # compiling them was a tenth of a second of every incremental build.
             bytecode_cache=_BytecodeCache(str(compiled)) if compiled else None,
         )
+        self.env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}    # latest.json: readable
         self.env.globals.update(
             site=site, config=site.config, url=self._url, abs_url=self._abs_url, static=self._static,
             static_names=self.static_names,     # what every page links: in the incremental build's global key

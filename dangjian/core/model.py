@@ -198,6 +198,7 @@ class Site:
     withdrawn: tuple[Withdrawal, ...] = field(default=(), hash=False)   # 撤稿: a notice at each address
     topics: tuple[Topic, ...] = field(default=(), hash=False)           # 专题 started by the build's day, in order
     _topic_articles: dict[str, tuple[Article, ...]] = field(default_factory=dict, hash=False, repr=False)
+    pictures: dict[str, Image] = field(default_factory=dict, hash=False)   # static pictures site.toml names, sized
 
     @property
     def active_topics(self) -> tuple[Topic, ...]:
@@ -308,6 +309,7 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
         withdrawn=tuple(Withdrawal(src.rel, src.title, cat_by_slug[src.category], src.date, src.withdrawn_date,
                                    src.withdrawn) for src in sorted(withdrawn, key=lambda s: s.rel)),
         topics=topics,
+        pictures=dict(images or {}),
         _topic_articles={t.slug: tuple(a for a in articles if _belongs(a, t.slug, config.topic(t.slug).tags))
                          for t in topics},
     )

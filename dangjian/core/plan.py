@@ -144,6 +144,12 @@ def _topic_lists(site: Site, urls: Urls) -> Iterator[Page]:
                          " ".join(html.unescape(text).split())[:120] or f"专题：{topic.name}")
 
 
+def _latest(site: Site, urls: Urls) -> Iterator[Page]:
+    """latest.json: the newest articles, read by every sidebar in the browser (a new article changes
+    this one file, not every page that has a sidebar)."""
+    yield Page("latest.json", "latest.json", "latest", "最新文章", articles=site.articles[:LATEST])
+
+
 def _single(path: str, template: str, kind: str, title: str, crumb: str | None = None,
             description: Callable[[Site], str] = lambda site: "") -> Callable[[Site, Urls], Iterator[Page]]:
     """A kind with one page at a fixed path (search, 404, robots)."""
@@ -258,6 +264,7 @@ KINDS: tuple[PageKind, ...] = (
     PageKind("accessibility", "accessibility.html", _single(
         ACCESSIBILITY, "accessibility.html", "accessibility", "无障碍与适老化说明", "无障碍与适老化说明",
         lambda site: f"{site.config.section}提供的无障碍与适老化功能、使用方法和联系方式")),
+    PageKind("latest", "latest.json", _latest),
     PageKind("robots", "robots.txt", _single("robots.txt", "robots.txt", "robots", "robots")),
     PageKind("stats", "stats.html", _stats, (Reads("articles", CARD), Reads("term", CARD))),
 )
@@ -265,12 +272,15 @@ KINDS: tuple[PageKind, ...] = (
 # Facets signed in every page's global key (see `navigation`): the config, the categories shown (those
 # with articles) and the topics published with their state. `topics_of` follows from these and the
 # article's own front matter (its card or teaser).
-CONFIG_FACETS = frozenset({"categories", "config", "topics", "active_topics", "topics_of"})
+CONFIG_FACETS = frozenset({"categories", "config", "topics", "active_topics", "topics_of", "pictures"})
+LATEST = 8            # articles in latest.json: the sidebar's 最新文章
 
 
 def navigation(site: Site) -> tuple:
-    """What every page's navigation shows of the site beyond the config: it is in every signature."""
-    return tuple(c.slug for c in site.categories), tuple((t.slug, t.archived) for t in site.topics)
+    """What every page's frame shows of the site beyond the config: the categories and topics in its
+    navigation and sidebar, and the size of the pictures site.toml names. It is in every signature."""
+    return (tuple(c.slug for c in site.categories), tuple((t.slug, t.archived) for t in site.topics),
+            tuple(sorted((p.name, p.width, p.height) for p in site.pictures.values())))
 
 # Each site facet as a whole: what a template that reads all of it depends on. A facet not
 # listed here is taken to depend on every article and every term.

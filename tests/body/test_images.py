@@ -41,7 +41,7 @@ class Imgs(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "img":
+        if tag == "img" and "static/" not in a.get("src", ""):      # the body's photos, not the site's logo or banners
             self.imgs.append(a)
         elif tag == "source":
             self.sources.append(a)

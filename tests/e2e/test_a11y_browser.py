@@ -28,7 +28,8 @@ def _pages(site: Path) -> dict[str, str]:
             "withdrawn": "news/2025/yiliao-zhiyuan-huodong-chegao/index.html",
             "corrected": "grassroots/2025/hulibu-dangzhibu-zhutidangri/index.html",
             "reprint": "theory/2025/gongli-yiyuan-dangjian-zhuanzai/index.html",
-            "accessibility": "accessibility/index.html"}
+            "accessibility": "accessibility/index.html", "topics": "topics/index.html",
+            "topic": "topics/qinglian-yiyuan/index.html", "archived-topic": "topics/zhuti-jiaoyu/index.html"}
 
 
 @pytest.fixture(scope="module")

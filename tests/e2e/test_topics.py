@@ -98,7 +98,7 @@ def test_a_topic_page_has_its_banner_intro_articles_and_pages(tmp_path):
     build(_options(site, out, JUNE))
     first = _page(out, "topics/dangji/index.html")
     banner = first.select_one("img.topic-banner")
-    assert banner["src"].endswith("static/banner-dangji.png") and banner["alt"] == "党纪学习教育"
+    assert banner["src"].endswith("static/banner-dangji.png") and banner["alt"] == ""        # the h1 names it
     assert (banner["width"], banner["height"]) == ("1200", "300")          # space kept before it loads
     assert (out / "static/banner-dangji.png").is_file()
     intro = first.select_one(".topic-intro")
@@ -127,6 +127,8 @@ def test_running_topics_are_on_the_home_page_in_the_navigation_and_on_their_arti
     home = _page(out, "index.html")
     links = [a["href"] for a in home.select(".topics-block a")]
     assert links == ["topics/qinglian/index.html", "topics/dangji/index.html"]        # by order
+    named = [a.find(["img", "span"]) for a in home.select(".topics-block .topic-banners a")]
+    assert [n.get("alt") or n.get_text() for n in named] == ["清廉医院建设专题", "党纪学习教育"]
     assert _nav(home)[-4:] == ["清廉医院", "党纪学习教育", "归档", "搜索"]            # short names
     art = _page(out, "news/2024/by-field/index.html")
     assert [a.get_text() for a in art.select(".article-topics a")] == ["党纪学习教育"]

@@ -27,3 +27,30 @@
   });
   sync();
 })();
+
+/* 侧栏“最新文章”: filled from latest.json (one small file the build rewrites when articles change,
+   so pages need not be). Without JavaScript, or from disk, the link to the home page's list stays. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-latest]");
+  if (!box || !window.fetch || location.protocol === "file:") return;
+  var source = new URL(box.getAttribute("data-latest"), location.href);
+  fetch(source.href).then(function (r) { return r.ok ? r.json() : []; }).then(function (items) {
+    if (!items.length) return;
+    var list = document.createElement("ul");
+    list.className = "side-latest-list";
+    items.forEach(function (item) {
+      var li = document.createElement("li"), a = document.createElement("a"), t = document.createElement("time");
+      a.href = new URL(item.url, source).href;
+      a.textContent = item.title;
+      if (new URL(a.href).pathname === location.pathname) a.setAttribute("aria-current", "page");
+      t.dateTime = item.iso;
+      t.textContent = item.date;
+      li.appendChild(a);
+      li.appendChild(t);
+      list.appendChild(li);
+    });
+    var fallback = box.querySelector(".side-latest-fallback");
+    if (fallback) box.replaceChild(list, fallback); else box.appendChild(list);
+  }).catch(function () { /* offline or blocked: the link stays */ });
+})();
