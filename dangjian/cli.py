@@ -127,7 +127,7 @@ def make_parser() -> argparse.ArgumentParser:
     p_register.add_argument("--year", type=int, help="只列这一年的文章，如 2025")
     p_register.add_argument("--csv", type=Path, help="同时保存为 CSV 文件（Excel 可直接打开）")
     p_deploy = sub.add_parser("deploy", help="把生成好的网站发布到网站服务器的文件夹（保留旧版本，可回退）")
-    p_deploy.add_argument("--to", type=Path, help="发布到哪个文件夹（默认 site.toml 中 [deploy] 的 target）")
+    p_deploy.add_argument("--to", help="发布到哪个文件夹或 rsync 目标（用户@服务器:/路径）；默认 site.toml 中 [deploy] 的 target")
     p_deploy.add_argument("--out", type=Path, default=Path("site"), help="生成好的网站（默认 site）")
     p_deploy.add_argument("--rollback", action="store_true", help="回退到上一个版本")
     p_deploy.add_argument("--config", type=Path, default=Path("site.toml"), help="配置文件（默认 site.toml）")
@@ -306,19 +306,24 @@ def _register(args, options: Options) -> int:
 
 
 def _deploy(args, options: Options) -> int:
-    """`deploy`: the built site to the web server's folder as a new release, or `--rollback`."""
+    """`deploy`: the built site to the web server's folder (or over rsync and ssh) as a new release,
+    or `--rollback`."""
     from .config import load_config
-    from .tools.deploy import DeployError, deploy, rollback
+    from .tools import deploy as folder, remote_deploy as remote
     config = load_config(args.config)
-    target = args.to or (args.config.parent / config.deploy.target if config.deploy.target else None)
-    if target is None:
-        raise DeployError("没有写发布到哪里：在 site.toml 中加上 [deploy] 和 target = \"/var/www/djgz\"，"
-                          "或用 --to 指定文件夹")
+    named = str(args.to) if args.to else config.deploy.target
+    if not named:
+        raise folder.DeployError("没有写发布到哪里：在 site.toml 中加上 [deploy] 和 target = \"/var/www/djgz\"，"
+                                 "或用 --to 指定文件夹")
+    far = remote.is_remote(named)
+    target = named if far or args.to else args.config.parent / named
     if args.rollback:
-        was, now = rollback(target)
+        was, now = remote.rollback_remote(named, config.deploy.ssh) if far else folder.rollback(Path(target))
         print(f"已回退：{target}/current 现在是版本 {now}（原来是 {was}）。")
         return 0
-    done = deploy(args.out, target, keep=max(2, config.deploy.keep))
+    keep = max(2, config.deploy.keep)
+    done = remote.deploy_remote(args.out, named, keep, config.deploy.ssh) if far else \
+        folder.deploy(Path(args.out), Path(target), keep=keep)
     if done.release == done.previous:
         if not args.quiet:
             print(f"网站没有变化，{target}/current 仍是版本 {done.release}。")

@@ -153,9 +153,12 @@ class IdentityConfig:
 
 @dataclass(frozen=True)
 class DeployConfig:
-    target: str = doc("deploy 发布到的文件夹：网站服务器提供访问的目录（本机路径或挂载的共享文件夹），如 /var/www/djgz；"
-                      "其中的 current 是网站根目录，releases/ 保存各个版本；相对路径相对于 site.toml", "")
+    target: str = doc("deploy 发布到的文件夹：网站服务器提供访问的目录（本机路径或挂载的共享文件夹），如 /var/www/djgz，"
+                      "或 rsync 目标（用户@服务器:/路径，经 ssh 上传）；其中的 current 是网站根目录，releases/ 保存各个版本；"
+                      "相对路径相对于 site.toml", "")
     keep: int = doc("保留的版本数（含当前版本，至少 2），供 deploy --rollback 回退", 3)
+    ssh: str = doc("target 是 rsync 目标（用户@服务器:/路径，如 deploy@www.example.cn:/var/www/djgz）时使用的 ssh 命令，"
+                   "如 ssh -p 2222 -i ~/.ssh/djgz_deploy", "ssh")
 
 
 @dataclass(frozen=True)

@@ -113,8 +113,11 @@ def _listing(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def _new_name(target: Path, now: float | None) -> str:
+    return next_release_name(release_names(target / RELEASES) + [n for n in [live_release(target)] if n], now)
+
+
+def next_release_name(known: list[str], now: float | None) -> str:
     """0007-20261127-093000: a sequence number first, so names sort in deploy order whatever the clock."""
-    known = release_names(target / RELEASES) + [n for n in [live_release(target)] if n]
     seq = max((int(n.split("-")[0]) for n in known if n.split("-")[0].isdigit()), default=0) + 1
     return f"{seq:04d}-" + time.strftime("%Y%m%d-%H%M%S", time.localtime(now if now is not None else time.time()))
 
