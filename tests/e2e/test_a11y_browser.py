@@ -223,7 +223,8 @@ def test_article_prints_without_navigation_and_with_its_url(browser, serve, samp
     try:
         page.goto(server.url + ARTICLE)
         page.emulate_media(media="print")
-        for selector in (".site-header", ".site-nav", ".breadcrumb", ".site-footer", ".reading-tools", ".article-nav"):
+        for selector in (".site-header", ".site-nav", ".breadcrumb", ".site-footer", ".reading-tools", ".article-nav",
+                         ".sidebar", ".read-aloud"):
             assert page.locator(selector).first.is_hidden(), selector
         after = page.evaluate("getComputedStyle(document.querySelector('article.article'), '::after').content")
         assert "本文网址" in after and "https://www.example-hospital.cn/djgz/grassroots/2025/xinneike-zhutidangri-2025/" in after
