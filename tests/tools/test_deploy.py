@@ -207,7 +207,7 @@ def test_the_scheduled_job_templates_parse_and_run_only_our_commands():
     from dangjian.cli import COMMANDS
     ci = ROOT / "docs" / "ci"
     found = []
-    for name in ("gitlab-ci.yml", "github-actions.yml"):
+    for name in ("gitlab-ci.yml", "github-actions.yml", "gitee-go.yml"):
         data = yaml.safe_load((ci / name).read_text(encoding="utf-8"))
         assert isinstance(data, dict)
         text = (ci / name).read_text(encoding="utf-8")
