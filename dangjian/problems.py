@@ -190,6 +190,9 @@ STALE_CATEGORY = Check("stale-category", WARNING, "栏目“{name}”已 {days} 
 EMPTY_CATEGORY = Check("empty-category", WARNING, "栏目“{name}”没有已发布的文章：导航和首页暂不显示它",
                        "发布文章，或从 site.toml 删去这个栏目（空白栏目在政府网站检查中扣分，5 个以上单项否决）",
                        "发布文章，或请管理员删去这个栏目")
+EMPTY_TOPIC = Check("empty-topic", WARNING, "专题“{name}”正在进行，但还没有已发布的文章：首页和导航会显示一个空白专题",
+                    "{how}；还没准备好就把 site.toml 中的 start 推后"
+                    "（空白栏目在政府网站检查中扣分）", "发布属于这个专题的文章，或请管理员推迟专题的开始日期")
 STALE_HOME = Check("stale-home", WARNING, "首页已 {days} 天没有新文章（最新一篇：{newest}）",
                    "尽快发布新文章；首页连续两周不更新在政府网站检查中单项否决", "尽快发布新文章")
 COLUMNS_VETO = Check("columns-veto", SERIOUS, "{count} 个栏目{what}：政府网站检查中，5 个以上即单项否决",

@@ -212,7 +212,7 @@ class Site:
     def topics_of(self, article: Article) -> tuple[Topic, ...]:
         """The published topics an article belongs to (by its 专题 field or its tags)."""
         tags = {t.slug: t.tags for t in self.config.topics}
-        return tuple(t for t in self.topics if _belongs(article, t.slug, tags[t.slug]))
+        return tuple(t for t in self.topics if belongs(article, t.slug, tags[t.slug]))
 
     @property
     def pinned(self) -> tuple[Article, ...]:
@@ -252,7 +252,7 @@ def _sort_key(article: Article):
     return (-article.date.timestamp(), article.key)
 
 
-def _belongs(article: Article, slug: str, tags: tuple[str, ...]) -> bool:
+def belongs(article, slug: str, tags: tuple[str, ...]) -> bool:
     """In a topic: named in the article's 专题 field, or tagged with one of the topic's tags."""
     return slug in article.topics or not set(tags).isdisjoint(article.tags)
 
@@ -310,7 +310,7 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
                                    src.withdrawn) for src in sorted(withdrawn, key=lambda s: s.rel)),
         topics=topics,
         pictures=dict(images or {}),
-        _topic_articles={t.slug: tuple(a for a in articles if _belongs(a, t.slug, config.topic(t.slug).tags))
+        _topic_articles={t.slug: tuple(a for a in articles if belongs(a, t.slug, config.topic(t.slug).tags))
                          for t in topics},
     )
 

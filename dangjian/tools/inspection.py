@@ -9,6 +9,7 @@ tools/check.py runs them with its other cross-article rules.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Iterable
 
 from .. import problems as P
@@ -16,6 +17,7 @@ from ..config import slug_line
 from ..core import privacy, proofread
 from ..core.content import Source
 from ..core.lines import shown_texts, source_line
+from ..core.model import belongs, topic_state
 from ..core.stats import freshness
 from ..errors import Check, Problem, Severity
 from .context import Context
@@ -147,7 +149,10 @@ def columns(ctx: Context) -> Iterable[Problem]:
         elif row.stale:
             yield P.STALE_CATEGORY.problem(path, line, text, name=row.name, days=row.days, every=row.every,
                                            newest=f"{row.newest:%Y-%m-%d}")
-    for what, count in (("超期未更新", sum(r.stale for r in rows)), ("没有文章", sum(r.empty for r in rows))):
+    empty_topics = list(_empty_topics(ctx, [s for s in ctx.sources if not s.draft and s.date <= ctx.now]))
+    yield from empty_topics
+    for what, count in (("超期未更新", sum(r.stale for r in rows)),
+                        ("没有文章", sum(r.empty for r in rows) + len(empty_topics))):
         if count >= VETO_COUNT:
             yield P.COLUMNS_VETO.problem(path, None, count=count, what=what)
     every = ctx.config.home.update_every
@@ -156,6 +161,22 @@ def columns(ctx: Context) -> Iterable[Problem]:
         days = (ctx.now.date() - newest.date()).days
         if days > every:
             yield P.STALE_HOME.problem(path, None, days=days, newest=f"{newest:%Y-%m-%d}")
+
+
+def _empty_topics(ctx: Context, published: list[Source]) -> Iterable[Problem]:
+    """Every running 专题 without a published article: a blank column on the home page and in the navigation."""
+    path = ctx.options.config
+    rows = path.read_text(encoding="utf-8-sig").splitlines() if path.is_file() else []
+    for topic in ctx.config.topics:
+        start, end = (date.fromisoformat(d) if d else None for d in (topic.start, topic.end))
+        if topic_state(start, end, ctx.now.date()) != "active":
+            continue
+        if not any(belongs(src, topic.slug, topic.tags) for src in published):
+            line = slug_line(rows, topic.slug)
+            how = f"在文章开头写 专题: {topic.name}"
+            if topic.tags:
+                how = "给文章加上标签 " + "、".join(f"“{t}”" for t in topic.tags[:3]) + "，或" + how
+            yield P.EMPTY_TOPIC.problem(path, line, rows[line - 1] if line else None, name=topic.name, how=how)
 
 
 IDENTITY_REQUIRED = (("sponsor", "主办单位"), ("phone", "联系电话"), ("address", "地址"), ("icp", "ICP备案号"),

@@ -124,6 +124,7 @@ EXPECTED = {
     ("site.toml", "empty-category", "先锋模范"),
     ("site.toml", "stale-category", "工作动态"),
     ("site.toml", "stale-home", "30 天"),
+    ("site.toml", "empty-topic", "清廉医院建设"),          # the sample's running topic: no seeded article is tagged for it
 }
 
 
@@ -230,8 +231,26 @@ def test_five_empty_columns_are_a_single_veto(tmp_path, monkeypatch):
     result = run_checks(options(tmp_path))
     empty = [f for f in result.findings if f.problem.code == "empty-category"]
     veto = [f for f in result.findings if f.problem.code == "columns-veto"]
-    assert len(empty) == 6 and len(veto) == 1 and veto[0].severity == "error"
-    assert "6 个栏目没有文章" in veto[0].problem.message
+    topics = [f for f in result.findings if f.problem.code == "empty-topic"]
+    assert len(empty) == 6 and len(topics) == 1 and len(veto) == 1 and veto[0].severity == "error"
+    assert "7 个栏目没有文章" in veto[0].problem.message           # a blank running 专题 counts as a blank column
+
+
+def test_a_running_topic_without_articles_is_a_blank_column(tmp_path, monkeypatch):
+    """A 专题 shown on the home page and in the navigation with nothing in it is an empty column to an
+    inspector; one that has ended, or not started, is not shown and not reported."""
+    make_site(tmp_path, {"news/2026/a.md": "---\ntitle: 支部学习\ndate: 2026-03-01\ntags: [学习]\n---\n\n正文。\n"},
+              inspection=True)
+    config = tmp_path / "site.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[[topics]]\nslug = "later"\nname = "将来的专题"\n'
+                      'start = "2099-01-01"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    empty = [f for f in run_checks(options(tmp_path)).findings if f.problem.code == "empty-topic"]
+    assert [f.problem.message.split("“")[1].split("”")[0] for f in empty] == ["清廉医院建设"]
+    assert empty[0].problem.line is not None and "“廉政教育”" in empty[0].format(tmp_path)
+    page = tmp_path / "content/news/2026/a.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("tags: [学习]", "tags: [学习]\n专题: 清廉医院"), "utf-8")
+    assert not [f for f in run_checks(options(tmp_path)).findings if f.problem.code == "empty-topic"]
 
 
 def test_missing_footer_identity_is_one_warning(tmp_path, monkeypatch):
