@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from ..core.model import Site
 from ..core.pages import Page
@@ -42,7 +43,7 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
 
 class Renderer:
     def __init__(self, site: Site, urls: Urls, templates_dir: Path | None = None, compiled: Path | None = None,
-                 static_names: dict[str, str] | None = None):
+                 static_names: dict[str, str] | None = None, frames: bool = True):
         self.site = site
         self.urls = urls
         self.static_names = static_names or {}
@@ -68,6 +69,12 @@ class Renderer:
             **{name: make(site, urls) for name, (_, make) in SITE_GLOBALS.items()},
         )
         self._templates: dict[str, jinja2.Template] = {}
+        # The frame every page repeats (header, navigation, sidebar, footer), rendered once per key
+        # (see `_frame`). A site's own copy of a partial is never cached: it may read anything.
+        own = Path(templates_dir) if templates_dir and templates_dir.is_dir() else None
+        self._own = {n for n in self.env.list_templates() if own is not None and (own / n).is_file()}
+        self._frames: dict[tuple, Markup] | None = {} if frames else None
+        self.env.globals["frame"] = self._frame
 
     @pass_context
     def _url(self, ctx, target, page: int = 1) -> str:
@@ -81,6 +88,26 @@ class Renderer:
     def _static(self, ctx, name: str) -> str:
         """A theme or site static file, by the name with its content's hash where it has one."""
         return relative(ctx["page"].path, f"static/{self.static_names.get(name, name)}")
+
+    @pass_context
+    def _frame(self, ctx, name: str, *key) -> Markup:
+        """`{{ frame("partials/header.html", page.kind, …) }}`: the partial rendered with this page's
+        context, reused for every page at the same depth (links are relative) with the same `key`.
+        The caller names in `key` everything of the page the partial shows; the rest is the site's
+        frame, the same on every page (and in every page's signature: plan.navigation)."""
+        page = ctx["page"]
+        if name in self._own or self._frames is None:
+            return self._partial(name, ctx)
+        cache_key = (name, page.path.count("/"), key)
+        html = self._frames.get(cache_key)
+        if html is None:
+            html = self._frames[cache_key] = self._partial(name, ctx)
+        return html
+
+    def _partial(self, name: str, ctx) -> Markup:
+        """As `{% include %}` writes it (the line of the call keeps its own line break)."""
+        html = self.template(name).render(ctx.get_all())
+        return Markup(html[:-1] if html.endswith("\n") else html)
 
     def template(self, name: str) -> jinja2.Template:
         tpl = self._templates.get(name)

@@ -24,6 +24,7 @@ that used a changed card (or a whole-site facet) are signed again.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
@@ -42,6 +43,9 @@ def _h(parts: Iterable[str]) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+_FRAME_CALL = re.compile(r"""\bframe\(\s*["']([^"']+)["']""")
+
+
 def template_facets(env: jinja2.Environment) -> dict[str, set[str]]:
     """For every template: the `site.` facets (and site globals' facets) used by it and what it pulls in."""
     own: dict[str, set[str]] = {}
@@ -50,7 +54,8 @@ def template_facets(env: jinja2.Environment) -> dict[str, set[str]]:
         try:
             source = env.loader.get_source(env, name)[0]
             tokens = list(env.lex(source))
-            refs[name] = {r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r}
+            refs[name] = {r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r} \
+                | set(_FRAME_CALL.findall(source))         # partials rendered through build/render's frame()
         except jinja2.TemplateError:
             own[name], refs[name] = {"*"}, set()    # broken: rendering will report it
             continue
