@@ -7,7 +7,7 @@ in the file is reported at once.
 import re
 import tomllib
 from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -45,6 +45,21 @@ class TopicConfig:
     tags: tuple[str, ...] = doc("带有这些标签的文章属于本专题（文章也可以用 专题 字段加入）", (), items="标签",
                                 example='tags = ["党纪学习教育"]')
     order: int = doc("排列顺序，数字小的在前；相同时开始日期晚的在前", 0)
+
+    @property
+    def start_day(self) -> date | None:
+        return date.fromisoformat(self.start) if self.start else None
+
+    @property
+    def end_day(self) -> date | None:
+        return date.fromisoformat(self.end) if self.end else None
+
+    def state(self, today: date) -> str:
+        """"pending" before its start, "active" through its end date, then "archived"."""
+        start, end = self.start_day, self.end_day
+        if start and today < start:
+            return "pending"
+        return "archived" if end and today > end else "active"
 
 
 @dataclass(frozen=True)

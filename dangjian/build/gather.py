@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .. import problems as P
@@ -54,7 +54,7 @@ class Gathered:
     withdrawn: list[Source] = field(default_factory=list)          # 撤稿: a notice at their address
     pending: dict[str, str] = field(default_factory=dict)          # preview: held article rel → what it lacks
     today: date | None = None                                       # the build's day (which topics run)
-    intros: dict[str, str] = field(default_factory=dict)           # topic slug → its introduction as HTML
+    intros: dict[str, Body] = field(default_factory=dict)          # topic slug → its introduction, converted
     pictures: dict[str, Image] = field(default_factory=dict)       # static pictures site.toml names, sized
 
 
@@ -119,12 +119,12 @@ def _pictures(options: Options, config: SiteConfig, report: Report) -> dict[str,
     named = [("identity.badge", "网站标识", config.identity.badge), ("header.logo", "页眉标志", config.header.logo),
              ("header.banner", "页眉横幅", config.header.banner),
              *((f"topics（{t.slug}）的 banner", "专题横幅", t.banner) for t in config.topics)]
-    lines = options.config.read_text("utf-8-sig", "replace").splitlines() if options.config.is_file() else []
-    found = {}
+    found, lines = {}, None
     for key, what, name in named:
         if not name:
             continue
-        if name not in statics:
+        if name not in statics:                # site.toml read again only to name the line
+            lines = lines if lines is not None else options.config.read_text("utf-8-sig", "replace").splitlines()
             line = next((i for i, text in enumerate(lines, 1) if f'"{name}"' in text or f"'{name}'" in text), None)
             check = P.BADGE_MISSING if key == "identity.badge" else P.STATIC_IMAGE_MISSING
             report.add(check, options.config, line, lines[line - 1] if line else None, value=name, what=what, key=key)
@@ -133,25 +133,19 @@ def _pictures(options: Options, config: SiteConfig, report: Report) -> dict[str,
     return found
 
 
-def _intros(config: SiteConfig) -> dict[str, str]:
-    """Each topic's introduction, Markdown made safe HTML like an article body."""
+def _intros(config: SiteConfig) -> dict[str, Body]:
+    """Each topic's introduction, Markdown made safe HTML (and its summary) like an article body."""
     from ..body.markup import Markup
     markup = Markup(config.summary_length, config.iframe_hosts) if any(t.intro for t in config.topics) else None
-    return {t.slug: markup.convert(t.intro).body.html for t in config.topics if t.intro}
+    return {t.slug: markup.convert(t.intro).body for t in config.topics if t.intro}
 
 
 def _next_topic_change(config: SiteConfig, today: date) -> float:
     """When a topic next starts or is archived (a timestamp): the build after it must not be skipped."""
-    changes = []
-    for topic in config.topics:
-        for when, days_after in ((topic.start, 0), (topic.end, 1)):     # archived the day after its end
-            try:
-                flip = date.fromordinal(date.fromisoformat(when).toordinal() + days_after) if when else None
-            except ValueError:
-                continue
-            if flip is not None and flip > today:
-                changes.append(datetime.combine(flip, datetime.min.time(), config.tz).timestamp())
-    return min(changes, default=float("inf"))
+    flips = [day for topic in config.topics for day in (
+        topic.start_day, topic.end_day and topic.end_day + timedelta(days=1))]    # archived the day after its end
+    return min((datetime.combine(day, datetime.min.time(), config.tz).timestamp() for day in flips if day and day > today),
+               default=float("inf"))
 
 
 def _conditions(*values) -> str:

@@ -138,6 +138,8 @@ class Topic:
     name: str
     short_name: str
     intro: str                     # HTML, from the configured Markdown
+    summary: str                   # the intro's opening as plain text (the page's description)
+    tags: tuple[str, ...]          # articles with one of these belong to it (besides those naming it)
     banner: Image | None
     start: date | None
     end: date | None
@@ -153,13 +155,6 @@ class Topic:
         if self.start:
             return f"{day(self.start)}起"
         return f"至{day(self.end)}" if self.end else ""
-
-
-def topic_state(start: date | None, end: date | None, today: date) -> str:
-    """"pending" before its start, "active" through its end date, then "archived"."""
-    if start and today < start:
-        return "pending"
-    return "archived" if end and today > end else "active"
 
 
 @dataclass(frozen=True)
@@ -211,8 +206,7 @@ class Site:
 
     def topics_of(self, article: Article) -> tuple[Topic, ...]:
         """The published topics an article belongs to (by its 专题 field or its tags)."""
-        tags = {t.slug: t.tags for t in self.config.topics}
-        return tuple(t for t in self.topics if belongs(article, t.slug, tags[t.slug]))
+        return tuple(t for t in self.topics if belongs(article, t))
 
     @property
     def pinned(self) -> tuple[Article, ...]:
@@ -252,34 +246,33 @@ def _sort_key(article: Article):
     return (-article.date.timestamp(), article.key)
 
 
-def belongs(article, slug: str, tags: tuple[str, ...]) -> bool:
-    """In a topic: named in the article's 专题 field, or tagged with one of the topic's tags."""
-    return slug in article.topics or not set(tags).isdisjoint(article.tags)
+def belongs(article, topic) -> bool:
+    """In a topic (a Topic or its config): named in the article's 专题 field, or tagged with one of its tags."""
+    return topic.slug in article.topics or not set(topic.tags).isdisjoint(article.tags)
 
 
-def _topics(config: SiteConfig, today: date, intros: dict[str, str], images: dict[str, Image]) -> tuple[Topic, ...]:
+def _topics(config: SiteConfig, today: date, intros: dict[str, Body], images: dict[str, Image]) -> tuple[Topic, ...]:
     """The topics published on `today`: running ones first, then archived; each by `order`, newest start first."""
     made = []
     for i, t in enumerate(config.topics):
-        start = date.fromisoformat(t.start) if t.start else None
-        end = date.fromisoformat(t.end) if t.end else None
-        state = topic_state(start, end, today)
+        state, start, intro = t.state(today), t.start_day, intros.get(t.slug)
         if state != "pending":
             made.append(((state == "archived", t.order, -(start or date.min).toordinal(), i),
-                         Topic(t.slug, t.name, t.short_name or t.name, intros.get(t.slug, ""),
-                               images.get(t.banner) if t.banner else None, start, end, state == "archived")))
+                         Topic(t.slug, t.name, t.short_name or t.name, intro.html if intro else "",
+                               intro.summary if intro else "", t.tags, images.get(t.banner) if t.banner else None,
+                               start, t.end_day, state == "archived")))
     return tuple(topic for _, topic in sorted(made, key=lambda pair: pair[0]))
 
 
 def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body],
                covers: dict[str, Picture] | None = None, memo: dict | None = None,
                withdrawn: list[Source] = (), pending: dict[str, str] | None = None, today: date | None = None,
-               intros: dict[str, str] | None = None, images: dict[str, Image] | None = None) -> Site:
+               intros: dict[str, Body] | None = None, images: dict[str, Image] | None = None) -> Site:
     """The model. `memo` (kept by the build cache between builds) lets an unchanged
     tag layout reuse the related-articles table instead of scoring it again. `withdrawn`: the
     撤稿 articles (in no list, only a notice); `pending`: held articles a preview shows. `today`
     decides which topics are running (default: today where the site is); `intros`: each topic's
-    introduction as HTML; `images`: the static pictures the config names, with their sizes."""
+    introduction, converted like a body; `images`: the static pictures the config names, with their sizes."""
     categories = tuple(Category(c.slug, c.name, c.description, c.order)
                        for c in sorted(config.categories, key=lambda c: (c.order, config.categories.index(c))))
     cat_by_slug = {c.slug: c for c in categories}
@@ -310,8 +303,7 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
                                    src.withdrawn) for src in sorted(withdrawn, key=lambda s: s.rel)),
         topics=topics,
         pictures=dict(images or {}),
-        _topic_articles={t.slug: tuple(a for a in articles if belongs(a, t.slug, config.topic(t.slug).tags))
-                         for t in topics},
+        _topic_articles={t.slug: tuple(a for a in articles if belongs(a, t)) for t in topics},
     )
 
 

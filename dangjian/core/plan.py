@@ -12,8 +12,6 @@ checks the planned paths before anything is rendered.
 """
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
@@ -139,9 +137,8 @@ def _topic_lists(site: Site, urls: Urls) -> Iterator[Page]:
     top, home = _crumbs(site)
     crumbs = (top, home, Crumb("专题", TOPICS))
     for topic in site.topics:
-        text = re.sub(r"<[^>]+>", "", topic.intro)
         yield from paged(site, urls, topic, site.topic_articles(topic), "topic", topic.name, crumbs,
-                         " ".join(html.unescape(text).split())[:120] or f"专题：{topic.name}")
+                         topic.summary or f"专题：{topic.name}")
 
 
 def _latest(site: Site, urls: Urls) -> Iterator[Page]:

@@ -9,7 +9,6 @@ tools/check.py runs them with its other cross-article rules.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import Iterable
 
 from .. import problems as P
@@ -17,7 +16,7 @@ from ..config import slug_line
 from ..core import privacy, proofread
 from ..core.content import Source
 from ..core.lines import shown_texts, source_line
-from ..core.model import belongs, topic_state
+from ..core.model import belongs
 from ..core.stats import freshness
 from ..errors import Check, Problem, Severity
 from .context import Context
@@ -126,11 +125,11 @@ def attachment_numbers(ctx: Context) -> Iterable[Problem]:
 
 
 # Freshness, empty columns and the site's identity --------------------------------------------------------
-def _category_lines(ctx: Context) -> dict[str, tuple[int | None, str | None]]:
-    """Where in site.toml each category is declared (line, text), for messages about it."""
+def _declared_lines(ctx: Context, slugs: list[str]) -> dict[str, tuple[int | None, str | None]]:
+    """Where in site.toml each category or topic is declared (line, text), for messages about it."""
     path = ctx.options.config
     rows = path.read_text(encoding="utf-8-sig").splitlines() if path.is_file() else []
-    lines = {cat.slug: slug_line(rows, cat.slug) for cat in ctx.config.categories}
+    lines = {slug: slug_line(rows, slug) for slug in slugs}
     return {slug: (line, rows[line - 1] if line else None) for slug, line in lines.items()}
 
 
@@ -139,9 +138,11 @@ def columns(ctx: Context) -> Iterable[Problem]:
     judged once the articles are valid (an article with an error would count as missing)."""
     if ctx.content_errors:
         return
-    published = [(s.category, s.date) for s in ctx.sources if not s.draft and s.date <= ctx.now]
+    online = [s for s in ctx.sources if not s.draft and s.date <= ctx.now]
+    published = [(s.category, s.date) for s in online]
     rows = freshness(ctx.config, published, ctx.now)
-    path, where = ctx.options.config, _category_lines(ctx)
+    path = ctx.options.config
+    where = _declared_lines(ctx, [c.slug for c in ctx.config.categories] + [t.slug for t in ctx.config.topics])
     for row in rows:
         line, text = where.get(row.slug, (None, None))
         if row.empty:
@@ -149,7 +150,7 @@ def columns(ctx: Context) -> Iterable[Problem]:
         elif row.stale:
             yield P.STALE_CATEGORY.problem(path, line, text, name=row.name, days=row.days, every=row.every,
                                            newest=f"{row.newest:%Y-%m-%d}")
-    empty_topics = list(_empty_topics(ctx, [s for s in ctx.sources if not s.draft and s.date <= ctx.now]))
+    empty_topics = list(_empty_topics(ctx, online, where))
     yield from empty_topics
     for what, count in (("超期未更新", sum(r.stale for r in rows)),
                         ("没有文章", sum(r.empty for r in rows) + len(empty_topics))):
@@ -163,20 +164,15 @@ def columns(ctx: Context) -> Iterable[Problem]:
             yield P.STALE_HOME.problem(path, None, days=days, newest=f"{newest:%Y-%m-%d}")
 
 
-def _empty_topics(ctx: Context, published: list[Source]) -> Iterable[Problem]:
+def _empty_topics(ctx: Context, published: list[Source], where: dict) -> Iterable[Problem]:
     """Every running 专题 without a published article: a blank column on the home page and in the navigation."""
-    path = ctx.options.config
-    rows = path.read_text(encoding="utf-8-sig").splitlines() if path.is_file() else []
     for topic in ctx.config.topics:
-        start, end = (date.fromisoformat(d) if d else None for d in (topic.start, topic.end))
-        if topic_state(start, end, ctx.now.date()) != "active":
-            continue
-        if not any(belongs(src, topic.slug, topic.tags) for src in published):
-            line = slug_line(rows, topic.slug)
+        if topic.state(ctx.now.date()) == "active" and not any(belongs(src, topic) for src in published):
             how = f"在文章开头写 专题: {topic.name}"
             if topic.tags:
                 how = "给文章加上标签 " + "、".join(f"“{t}”" for t in topic.tags[:3]) + "，或" + how
-            yield P.EMPTY_TOPIC.problem(path, line, rows[line - 1] if line else None, name=topic.name, how=how)
+            line, text = where[topic.slug]
+            yield P.EMPTY_TOPIC.problem(ctx.options.config, line, text, name=topic.name, how=how)
 
 
 IDENTITY_REQUIRED = (("sponsor", "主办单位"), ("phone", "联系电话"), ("address", "地址"), ("icp", "ICP备案号"),
