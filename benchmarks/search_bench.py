@@ -1,7 +1,11 @@
 """Search benchmark: indexing time, index size, first-query download and latency,
 and recall/precision on a query set computed from the corpus text.
 
-    python benchmarks/search_bench.py [--sizes 1000 10000] [--runs 3] [--queries 60]
+    python benchmarks/search_bench.py [--sizes 1000 10000] [--runs 3] [--queries 60] [--edits 100]
+
+With --edits N, N articles are edited after the cold build and the site built again
+incrementally (their new copies go to the index's delta part), before the browser figures:
+the first query's bytes are then those of a site that has been edited since its index was made.
 
 Uses ../shared/bench/make_corpus.py (the reference corpus) and Debian Chromium.
 The machine is shared and noisy: indexing times are medians of --runs runs.
@@ -10,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gzip
 import http.server
 import json
 import random
@@ -86,16 +89,6 @@ def expected(texts: dict[str, str], query: str) -> set[str]:
     return {s for s, t in texts.items() if all(term in t for term in terms)}
 
 
-def fragment_stems(pagefind: Path) -> dict[str, str]:
-    """Pagefind result id → article file stem, read from the fragment files."""
-    out = {}
-    for path in (pagefind / "fragment").glob("*.pf_fragment"):
-        raw = gzip.decompress(path.read_bytes())
-        data = json.loads(raw[raw.index(b"{"):])
-        out[path.name[:-len(".pf_fragment")]] = data["url"].rstrip("/").split("/")[-2]
-    return out
-
-
 def size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -103,14 +96,23 @@ def size(folder: Path) -> int:
 def build(content: Path, out: Path) -> None:
     from dangjian.cli import main
     assert main(["build", "--content", str(content), "--out", str(out), "--config", str(ROOT / "site.toml"),
-                 "--templates", str(ROOT / "templates"), "-q", "--no-search"]) == 0
+                 "--templates", str(ROOT / "templates"), "-q"]) == 0
+
+
+def edit(content: Path, count: int) -> None:
+    """Change `count` articles' titles and bodies (the same ones in every run: seeded)."""
+    files = sorted(content.rglob("*.md"))
+    for path in random.Random(5).sample(files, count):
+        text = path.read_text("utf-8")
+        if "编辑测试" not in text:
+            text = text.replace('title: "', 'title: "编辑测试：', 1) + "\n本文已修改，补充了编辑测试内容。\n"
+            path.write_text(text, "utf-8")
 
 
 def time_index(content: Path, site: Path, runs: int) -> list[float]:
     from dangjian.build import search
     from dangjian.build.gather import gather
     from dangjian.core.model import build_site
-    from dangjian.core.urls import SEARCH_INDEX
     from dangjian.incremental.rebuild import Rebuild
     from dangjian.options import Options
     options = Options(content=content, config=ROOT / "site.toml", out=site, cache=False)
@@ -119,12 +121,9 @@ def time_index(content: Path, site: Path, runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        bundle = search.index(model, g.urls, lambda path: (site / path).read_bytes(), site.parent)
+        made = search.update(model, g.urls, lambda path: (site / path).read_bytes(), site.parent, None, {}, None)
         times.append(time.perf_counter() - started)
-        # what Build.search does: the new bundle replaces the published one
-        shutil.rmtree(site / SEARCH_INDEX, ignore_errors=True)
-        shutil.move(str(bundle), str(site / SEARCH_INDEX))
-        shutil.rmtree(bundle.parent, ignore_errors=True)
+        shutil.rmtree(made.bundle.parent, ignore_errors=True)      # timing only: the site keeps its own index
     return times
 
 
@@ -133,7 +132,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def browser_figures(parent: Path, queries, texts, ids_to_stem) -> dict:
+def browser_figures(parent: Path, queries, texts) -> dict:
     from playwright.sync_api import sync_playwright
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(parent)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -170,10 +169,8 @@ def browser_figures(parent: Path, queries, texts, ids_to_stem) -> dict:
         page.evaluate("() => window.dangjianSearch.load()")
         rows = []
         for kind, q in queries:
-            ids = page.evaluate("""async q => { const pf = await window.dangjianSearch.load();
-                const s = await pf.search(window.dangjianSearch.parse(q).tokens.join(' '));
-                return s.results.map(r => r.id); }""", q)
-            got = {ids_to_stem[i] for i in ids}
+            urls = page.evaluate("q => window.dangjianSearch.all(q)", q)
+            got = {u.rstrip("/").split("/")[-2] for u in urls}
             want = expected(texts, q)
             rows.append({"kind": kind, "query": q, "expected": len(want), "found": len(got & want),
                          "extra": len(got - want)})
@@ -187,6 +184,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--queries", type=int, default=64)
+    ap.add_argument("--edits", type=int, default=0, help="articles edited after the cold build")
     args = ap.parse_args()
     report = {}
     for n in args.sizes:
@@ -200,18 +198,23 @@ def main() -> None:
         # browser figures are for the current search.js and templates.
         build(content, site)
         times = time_index(content, site, args.runs)
+        if args.edits:
+            edit(content, args.edits)
+            build(content, site)
         pf = site / "pagefind"
+        layout = json.loads((pf / "parts.json").read_text("utf-8"))
         texts, names, sources = corpus_text(content)
         queries = make_queries(texts, names, sources, args.queries)
-        figures = browser_figures(folder / "www", queries, texts, fragment_stems(pf))
+        figures = browser_figures(folder / "www", queries, texts)
         rows = figures["queries"]
         want = sum(r["expected"] for r in rows)
         found = sum(r["found"] for r in rows)
         extra = sum(r["extra"] for r in rows)
         report[n] = {
             "index_seconds_median": statistics.median(times), "index_seconds": times,
-            "bundle_bytes": size(pf), "index_bytes": size(pf / "index"), "fragment_bytes": size(pf / "fragment"),
-            "first_query": figures["first_query"],
+            "bundle_bytes": size(pf), "index_bytes": sum(size(d) for d in pf.rglob("index")),
+            "fragment_bytes": sum(size(d) for d in pf.rglob("fragment")),
+            "first_query": figures["first_query"], "parts": layout,
             "queries": len(rows), "recall": found / want if want else 1.0,
             "precision": found / (found + extra) if found + extra else 1.0,
             "queries_below_full_recall": [r for r in rows if r["found"] < r["expected"]],
@@ -220,6 +223,8 @@ def main() -> None:
         r = report[n]
         print(f"\n== {n} articles ==")
         print(f"indexing: median {r['index_seconds_median']:.1f} s of {[round(t, 1) for t in times]}")
+        print(f"parts: {1 + len(layout['parts'])} base, delta {'yes' if layout['delta'] else 'no'}, "
+              f"{len(layout['superseded'])} superseded entries")
         print(f"bundle on disk: {r['bundle_bytes'] / 1e6:.1f} MB (index {r['index_bytes'] / 1e6:.1f} MB, "
               f"fragments {r['fragment_bytes'] / 1e6:.1f} MB)")
         for f in r["first_query"]:

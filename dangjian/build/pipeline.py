@@ -201,24 +201,32 @@ class Build:
         return stale
 
     def search(self, force: bool = False) -> bool:
-        """(Re)build the search index when articles changed (or `force`); True if it was rebuilt."""
+        """Bring the search index up to date when articles changed (or check them all: `force`);
+        True if any part of it was made again."""
         if not force and self._search_current():
             self._keep_published_index()
             return False
         from . import search        # loaded only by builds with search on
-        gathered, writer = self.gathered, self.writer
-        bundle = search.index(self.site, gathered.urls, writer.read, self.options.out_path.parent, self.options.jobs,
-                              self.cancel, self.remove)
-        try:
-            for path in sorted(bundle.rglob("*")):
-                if path.is_file():
-                    rel = f"{SEARCH_INDEX}/{path.relative_to(bundle).as_posix()}"
-                    writer.reserve(rel, "search")
-                    writer.copy(rel, path)
-        finally:
-            shutil.rmtree(bundle.parent, ignore_errors=True)
-        self.indexed = True
-        return True
+        gathered, writer, rebuild = self.gathered, self.writer, self.rebuild
+        made = search.update(self.site, gathered.urls, writer.read, self.options.out_path.parent,
+                             rebuild.search_record(), rebuild.published(), rebuild.page_signatures(),
+                             self.options.jobs, self.cancel, self.remove)
+        for path in made.keep:
+            writer.reserve(path, "search")
+            writer.keep(path)
+        if made.bundle is not None:
+            try:
+                for path in sorted(made.bundle.rglob("*")):
+                    if path.is_file():
+                        rel = f"{SEARCH_INDEX}/{path.relative_to(made.bundle).as_posix()}"
+                        writer.reserve(rel, "search")
+                        writer.copy(rel, path)
+            finally:
+                shutil.rmtree(made.bundle.parent, ignore_errors=True)
+        rebuild.keep_search_record(made.record)
+        self.indexed = bool(made.rebuilt)
+        self.laps.lap("搜索索引（%s）" % {"all": "全部重建", "delta": "只重建改动部分"}.get(made.rebuilt, "未变"))
+        return self.indexed
 
     def _search_current(self) -> bool:
         """The published index shows exactly these articles: same pages, no article page re-rendered."""

@@ -237,6 +237,7 @@ class BuildCache:
         self.quick = folder / "quick.pickle"
         self.index = folder / "state.pickle"
         self.journal = folder / "journal.json"
+        self.search = folder / "search.pickle"
         self.html = HtmlStore(folder / "html.sqlite")
         self.kept = session.files if session is not None else None
         self.state_file = StateFile(self.index, self.kept)
@@ -263,6 +264,17 @@ class BuildCache:
     def save_quick(self, data: dict) -> None:
         statefile.write_kept(self.quick, {**data, "engine": ENGINE}, self.kept)
 
+    def load_search(self) -> dict | None:
+        """The published search index's record (build/search.py), or None."""
+        try:
+            data = statefile.read_kept(self.search, self.kept)
+            return data if isinstance(data, dict) and data.get("engine") == ENGINE else None
+        except Exception:              # noqa: BLE001 - the index is then made again
+            return None
+
+    def save_search(self, record: dict) -> None:
+        statefile.write_kept(self.search, {**record, "engine": ENGINE}, self.kept)
+
     def load(self, options_key: tuple) -> State | None:
         """The previous build's state, or None when absent, damaged or made under other conditions."""
         try:
@@ -282,6 +294,7 @@ class BuildCache:
 
     def discard(self) -> None:
         statefile.forget(self.quick, self.kept)
+        statefile.forget(self.search, self.kept)
         self.state_file.discard()
 
 

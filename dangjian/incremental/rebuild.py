@@ -69,6 +69,7 @@ class Rebuild:
         self._signed: Signed | None = None
         self._facets: tuple = ()
         self._articles: dict[str, str] = {}
+        self._search_record: dict | None = None    # the search index this build publishes, to save
 
     # Before anything ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -274,6 +275,17 @@ class Rebuild:
         return self.state.copies.get(path) == (str(src), st.st_size, st.st_mtime_ns) \
             and self._same_file(path, self.published())
 
+    def search_record(self) -> dict | None:
+        """The record of the search index the last build published (incremental builds only)."""
+        return self.cache.load_search() if self.incremental else None
+
+    def keep_search_record(self, record: dict | None) -> None:
+        self._search_record = record
+
+    def page_signatures(self) -> dict[str, str] | None:
+        """Every page's signature (equal signatures: equal pages), when the cache is on."""
+        return self._signed.sigs if self._signed is not None else None
+
     def same_pages(self, pages: list[Page]) -> bool:
         """The same set of pages as the last build (nothing added, nothing removed)."""
         return self.incremental and {p.path for p in pages} == set(self.state.pages)
@@ -293,6 +305,8 @@ class Rebuild:
         outputs = self._outputs_after(writer) if self.incremental else output_stats(self.options.out)
         if not self.nothing_new(writer):
             self._save_state(outputs, copies)
+        if self._search_record is not None:
+            self.cache.save_search(self._search_record)
         self.cache.save_quick({**quick, "fingerprint": self.fingerprint, "built_ns": self.started_ns,
                                "outputs": outputs})
 

@@ -1,6 +1,7 @@
 """build/pipeline.py: the phases, run all at once (build) or composed as serve composes them."""
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import FrozenInstanceError, replace
 from pathlib import Path
@@ -53,7 +54,11 @@ def test_pages_first_then_search_as_serve_does_it(options):
         b.publish()
         b.save()
         assert b.result().indexed and b.result().rendered == 0
-    assert entry(options) != index
+    # the base part is kept; the changed article is indexed again in the delta part, replacing its old entry
+    assert entry(options) == index
+    parts = json.loads((options.out / "pagefind" / "parts.json").read_text("utf-8"))
+    assert parts["delta"] == "delta/" and len(parts["superseded"]) == 1
+    assert (options.out / "pagefind" / "delta" / "pagefind-entry.json").is_file()
 
 
 def test_search_is_skipped_when_no_article_page_changed(options):

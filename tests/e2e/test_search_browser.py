@@ -38,8 +38,9 @@ def corpus(tmp_path_factory, request):
         assert main(argv) == 0
     parts = json.loads((parent / "djgz" / "pagefind" / "parts.json").read_text("utf-8"))["parts"]
     assert parts == ([f"part-{n}/" for n in range(2, 6)] if request.param else [])
-    for part in parts:
-        assert (parent / "djgz" / "pagefind" / part / "pagefind.js").is_file()
+    for part in parts:      # merged into the first part's engine: no script or WebAssembly of their own
+        assert (parent / "djgz" / "pagefind" / part / "pagefind-entry.json").is_file()
+        assert not (parent / "djgz" / "pagefind" / part / "pagefind.js").exists()
     articles = {}
     for path in sorted(content.rglob("*.md")):
         post = frontmatter.load(path)

@@ -112,13 +112,13 @@ def test_serve_updates_the_search_index_after_the_pages(preview):
     root, url = preview
     entry = root / ".cache" / "serve" / "site" / "pagefind" / "pagefind-entry.json"
     wait_for(entry.is_file, 60)
-    fragments = lambda: {p.name for p in entry.parent.glob("fragment/*")}     # noqa: E731
+    fragments = lambda: {str(p.relative_to(entry.parent)) for p in entry.parent.rglob("fragment/*")}  # noqa: E731
     before, version = fragments(), status(url)["version"]
     path = root / ARTICLE
     path.write_text(path.read_text("utf-8").replace("title: ", "title: 索引跟进", 1), "utf-8")
     page = article_url(url)
     wait_for(lambda: "索引跟进" in get(page)[1])
-    wait_for(lambda: fragments() != before, 60)          # the edited article's fragment was replaced
+    wait_for(lambda: fragments() != before, 60)          # the edited article was indexed again (in the delta part)
     assert status(url)["version"] == version + 1         # one reload for the pages, none for the index
 
 

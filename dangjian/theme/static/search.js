@@ -23,92 +23,169 @@
   var HAN = /[\u3400-\u9fff\u{20000}-\u{3134f}]+/gu;
   var WORD = /[\p{L}\p{N}]+/gu;
   var loading = null;
-  var state = { seq: 0, results: [], shown: 0, pieces: [] };
+  var NONE = { count: 0, take: function () { return Promise.resolve([]); } };
+  var state = { seq: 0, results: NONE, shown: 0, pieces: [] };
 
-  function pad(value, width) {
-    var s = value.toString(36);
-    while (s.length < width) s = "0" + s;
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz";
+
+  function base26(value, width) {
+    var s = "";
+    for (var i = 0; i < width; i++) {
+      s = LETTERS[value % 26] + s;
+      value = Math.floor(value / 26);
+    }
     return s;
   }
 
   function encodeChar(ch) {
     var cp = ch.codePointAt(0);
-    return cp <= 0x9fff ? pad(cp - 0x3400, 3) : "z" + pad(cp - 0x20000, 4);
+    return cp <= 0x9fff ? base26(cp - 0x3400, 4) : "z" + base26(cp - 0x20000, 4);
+  }
+
+  function spell(ch) {
+    if (ch >= "a" && ch <= "y") return ch;
+    if (ch === "z") return "zz";
+    if (ch >= "0" && ch <= "9") return "z" + LETTERS[ch.charCodeAt(0) - 48];
+    return "zk" + base26(ch.codePointAt(0), 5);
   }
 
   function unique(items) {
     return items.filter(function (x, i) { return items.indexOf(x) === i; });
   }
 
-  /* The query as index tokens (all must match) and as pieces to highlight. */
+  /* The query as index tokens with the field letter of the whole article (all must
+     match) and of the title (to count how many the title holds), as pieces to
+     highlight, and the single Han characters left out (not searchable: see
+     dangjian/build/search.py). */
   function parse(raw) {
-    var tokens = [], pieces = [];
+    var tokens = [], pieces = [], single = [];
     raw.normalize("NFKC").toLowerCase().split(/\s+/).forEach(function (term) {
       (term.match(HAN) || []).forEach(function (run) {
         var chars = Array.from(run);
+        if (chars.length === 1) { single.push(run); return; }
         pieces.push(run);
-        if (chars.length === 1) tokens.push("h" + encodeChar(chars[0]));
         for (var i = 0; i + 1 < chars.length; i++) {
           tokens.push("h" + encodeChar(chars[i]) + encodeChar(chars[i + 1]));
         }
       });
       (term.replace(HAN, " ").match(WORD) || []).forEach(function (word) {
-        tokens.push("w" + word);
+        var chars = Array.from(word).slice(0, 26 * 26 - 1);
+        tokens.push("w" + base26(chars.length, 2) + chars.map(spell).join(""));
         pieces.push(word);
       });
     });
     pieces.sort(function (a, b) { return b.length - a.length; });
-    return { tokens: unique(tokens), pieces: unique(pieces) };
-  }
-
-  function open(url) {
-    // Searching on the page's own thread (noWorker) spares fetching Pagefind's
-    // 40 KB worker script: the first query at 10,000 articles stays under 300 KB,
-    // and a query over a few index chunks is quick enough without a worker.
-    return import(url).then(function (pf) {
-      return Promise.resolve(pf.options({ noWorker: true }))
-        .then(function () { return pf.init(); })
-        .then(function () { return pf; });
-    });
-  }
-
-  /* A big site's index comes in parts (5,000 articles each, newest first: see
-     dangjian/search.py), listed in parts.json. Each part is its own Pagefind
-     bundle, searched on its own: Pagefind's mergeIndex ranks merged results by
-     score, which would mix up "newest first" across parts. */
-  function shards(parts) {
-    if (parts.length === 1) return parts[0];
+    tokens = unique(tokens);
     return {
-      search: function (term, options) {
-        return Promise.all(parts.map(function (pf) { return pf.search(term, options); })).then(function (all) {
-          var results = [];
-          all.forEach(function (found) { results = results.concat(found.results); });
-          // Newest first: each part is in date order and the parts follow one another.
-          // By relevance: by score (a stable sort, so ties keep the newer first).
-          if (!(options && options.sort)) results.sort(function (a, b) { return b.score - a.score; });
-          return { results: results };
+      tokens: tokens.map(function (t) { return t + "n"; }),
+      title: tokens.map(function (t) { return t + "t"; }),
+      pieces: unique(pieces),
+      single: unique(single)
+    };
+  }
+
+  /* The index comes in parts (see dangjian/build/search.py), listed in parts.json:
+     base parts of a few thousand articles and a `delta` part holding what changed
+     since they were made; `superseded` names the base entries the delta replaces or
+     that were deleted. One Pagefind engine loads them all (mergeIndex: one script,
+     one WebAssembly), each part tagged with a `part` filter so it can be searched
+     alone. Searching on the page's own thread (noWorker) spares fetching Pagefind's
+     40 KB worker script. */
+  function load() {
+    if (!loading) {
+      var base = new URL(bundleUrl, document.baseURI);
+      loading = fetch(new URL("parts.json", base).href, { cache: "no-cache" })
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .catch(function () { return {}; })
+        .then(function (layout) {
+          return import(base.href).then(function (pf) {
+            return Promise.resolve(pf.options({ noWorker: true, mergeFilter: { part: "0" } }))
+              .then(function () { return pf.init(); })
+              .then(function () {
+                var names = ["0"], merging = [];
+                (layout.parts || []).concat(layout.delta ? [layout.delta] : []).forEach(function (folder, i) {
+                  var name = folder === layout.delta ? "delta" : String(i + 1);
+                  names.push(name);
+                  merging.push(pf.mergeIndex(new URL(folder, base).href, { mergeFilter: { part: name } }));
+                });
+                return Promise.all(merging).then(function () {
+                  return engine(pf, names, new Set(layout.superseded || []));
+                });
+              });
+          });
         });
+      loading.catch(function () { loading = null; });
+    }
+    return loading;
+  }
+
+  /* Results in an order that does not depend on how the index is cut in parts: by how
+     many of the query's tokens the title holds (relevance; none counted when sorting
+     by date), then newest first by each article's `order` key (the site's order). Each
+     part gives its matches already in key order; they are merged lazily, reading the
+     keys from the results' data, which are read anyway to be shown. */
+  function engine(pf, names, superseded) {
+    function inPart(name, filters) {
+      return { filters: Object.assign({}, filters, { part: name }) };
+    }
+    function part(name, query, filters, ranked) {
+      var main = pf.search(query.tokens.join(" "), Object.assign(inPart(name, filters), { sort: { order: "asc" } }));
+      var titles = ranked ? query.title.map(function (t) { return pf.search(t, inPart(name, filters)); }) : [];
+      return Promise.all([main].concat(titles)).then(function (found) {
+        var sets = found.slice(1).map(function (f) { return new Set(f.results.map(function (r) { return r.id; })); });
+        return found[0].results.filter(function (r) {
+          return name === "delta" || !superseded.has(r.id);
+        }).map(function (r) {
+          return { result: r, rank: sets.filter(function (s) { return s.has(r.id); }).length };
+        });
+      });
+    }
+    return {
+      find: function (query, filters, newest) {
+        return Promise.all(names.map(function (name) { return part(name, query, filters, !newest); }))
+          .then(function (lists) {
+            var groups = [];
+            for (var rank = newest ? 0 : query.title.length; rank >= 0; rank--) {
+              groups.push(lists.map(function (list) {
+                return list.filter(function (x) { return x.rank === rank; }).map(function (x) { return x.result; });
+              }));
+            }
+            return stream(groups);
+          });
       }
     };
   }
 
-  function load() {
-    if (!loading) {
-      var base = new URL(bundleUrl, document.baseURI);
-      loading = Promise.all([
-        open(base.href),
-        fetch(new URL("parts.json", base).href, { cache: "no-cache" })
-          .then(function (r) { return r.ok ? r.json() : { parts: [] }; })
-          .catch(function () { return { parts: [] }; })
-      ]).then(function (found) {
-        var more = (found[1].parts || []).map(function (part) {
-          return open(new URL(part + "pagefind.js", base).href);
-        });
-        return Promise.all(more).then(function (parts) { return shards([found[0]].concat(parts)); });
-      });
-      loading.catch(function () { loading = null; });
+  function stream(groups) {
+    var count = 0, g = 0;
+    groups.forEach(function (lists) { lists.forEach(function (list) { list.at = 0; count += list.length; }); });
+    function dataOf(r) {
+      if (!r.loaded) r.loaded = r.data();
+      return r.loaded;
     }
-    return loading;
+    function next() {
+      if (g >= groups.length) return Promise.resolve(null);
+      var lists = groups[g].filter(function (list) { return list.at < list.length; });
+      if (!lists.length) { g++; return next(); }
+      return Promise.all(lists.map(function (list) { return dataOf(list[list.at]); })).then(function (heads) {
+        var best = 0;
+        heads.forEach(function (d, i) {
+          if ((d.meta.order || "") < (heads[best].meta.order || "")) best = i;
+        });
+        lists[best].at++;
+        return heads[best];
+      });
+    }
+    function take(n, out) {
+      out = out || [];
+      if (out.length >= n) return Promise.resolve(out);
+      return next().then(function (d) {
+        if (!d) return out;
+        out.push(d);
+        return take(n, out);
+      });
+    }
+    return { count: count, take: take };
   }
 
   function escapeRe(s) {
@@ -173,8 +250,7 @@
   }
 
   function showMore(seq) {
-    var batch = state.results.slice(state.shown, state.shown + PAGE_SIZE);
-    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
+    return state.results.take(PAGE_SIZE).then(function (datas) {
       if (seq !== state.seq) return null;
       var first = null;
       datas.forEach(function (d) {
@@ -182,8 +258,8 @@
         first = first || li;
         list.append(li);
       });
-      state.shown += batch.length;
-      more.hidden = state.shown >= state.results.length;
+      state.shown += datas.length;
+      more.hidden = state.shown >= state.results.count;
       return first;
     });
   }
@@ -211,7 +287,7 @@
     list.textContent = "";
     empty.hidden = true;
     more.hidden = true;
-    state.results = [];
+    state.results = NONE;
     state.shown = 0;
   }
 
@@ -237,27 +313,28 @@
     }
     var query = parse(raw);
     list.setAttribute("aria-busy", "true");
-    return load().then(function (pf) {
-      if (!query.tokens.length) return { results: [] };
-      var options = { filters: choice.filters };
-      if (choice.newest) options.sort = { date: "desc" };
-      return pf.search(query.tokens.join(" "), options);
-    }).then(function (search) {
+    return load().then(function (index) {
+      return query.tokens.length ? index.find(query, choice.filters, choice.newest) : NONE;
+    }).then(function (results) {
       if (seq !== state.seq) return null;
       reset();
-      state.results = search.results;
+      state.results = results;
       state.pieces = query.pieces;
       return showMore(seq).then(function () {
         if (seq !== state.seq) return;
         list.removeAttribute("aria-busy");
         var scope = choice.names.length ? "（" + choice.names.join("，") + "）" : "";
+        var single = query.single.length ? "单字“" + query.single.join("”“") + "”几乎每篇文章都有，不参与查找" : "";
         status.className = "search-status";
-        if (!state.results.length) {
+        if (!query.tokens.length && single) {
+          status.textContent = "请至少输入两个字：" + single + "。";
+          empty.hidden = false;
+        } else if (!state.results.count) {
           status.textContent = "没有找到包含“" + raw + "”的文章" + scope + "。";
           empty.hidden = false;
         } else {
-          status.textContent = "找到 " + state.results.length + " 篇包含“" + raw + "”的文章" + scope +
-            (choice.newest ? "，最新的在前。" : "，最相关的在前。");
+          status.textContent = "找到 " + state.results.count + " 篇包含“" + raw + "”的文章" + scope +
+            (choice.newest ? "，最新的在前。" : "，最相关的在前。") + (single ? "（" + single + "）" : "");
         }
       });
     }).catch(function (err) {
@@ -266,8 +343,19 @@
     });
   }
 
-  // For benchmarks/search_bench.py, which measures recall through the same query path.
-  window.dangjianSearch = { parse: parse, load: load };
+  /* Every result's address in order, through the same path as the page (for the tests that
+     compare an incremental index with a cold one, and benchmarks/search_bench.py). */
+  function all(raw, filters, newest) {
+    return load().then(function (index) {
+      var query = parse(raw);
+      return query.tokens.length ? index.find(query, filters || {}, !!newest) : NONE;
+    }).then(function (results) {
+      return results.take(results.count);
+    }).then(function (datas) {
+      return datas.map(function (d) { return d.url; });
+    });
+  }
+  window.dangjianSearch = { parse: parse, load: load, all: all };
 
   var timer = null;
   function soon() {
