@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build-speed benchmark: cold, no-change and one-article-edit builds.
+"""Build-speed benchmark: cold, no-change, one-article-edited, -added and -deleted builds.
 
     python benchmarks/build_bench.py [--sizes 1000 10000] [--runs 3] [--huge 100000]
     python benchmarks/build_bench.py --against OTHER_CHECKOUT [--sizes 1000 10000] [--runs 3]
@@ -25,6 +25,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -66,14 +67,56 @@ def run_build(content: Path, out: Path, *extra: str, checkout: Path = ROOT) -> d
     if TIME.exists():
         cmd = [str(TIME), "-v", *cmd]
     started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        tree = TreePeak(child.pid)
+        tree.start()
+        out, err = child.communicate()
+        tree.stop = True
+        tree.join()
+    proc = subprocess.CompletedProcess(cmd, child.returncode, out, err)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"build failed:\n{proc.stderr[-3000:]}")
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     return {"wall": wall, "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-            "peak_mb": int(peak.group(1)) / 1024 if peak else float("nan")}
+            "peak_mb": int(peak.group(1)) / 1024 if peak else float("nan"), "tree_mb": tree.peak / 1024}
+
+
+class TreePeak(threading.Thread):
+    """The largest sum of resident memory over a process and all its descendants (the build,
+    its workers and Pagefind together), sampled from /proc every 20 ms."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop = pid, 0, False
+
+    def run(self) -> None:
+        while not self.stop:
+            self.peak = max(self.peak, sum(self._rss_kb(p) for p in self._tree(self.pid)))
+            time.sleep(0.02)
+
+    def _tree(self, pid: int) -> list[int]:
+        found, todo = [], [pid]
+        while todo:
+            p = todo.pop()
+            found.append(p)
+            for task in Path(f"/proc/{p}/task").glob("*/children"):
+                try:
+                    todo.extend(int(c) for c in task.read_text().split())
+                except OSError:
+                    pass
+        return found
+
+    @staticmethod
+    def _rss_kb(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
 
 
 def written_files(out: Path) -> dict:
@@ -124,6 +167,16 @@ def bench(size: int, runs: int, work: Path) -> list[tuple]:
         edits.append(run_build(content, out))
     article.write_text(original, "utf-8")
     rows.append((size, "one article edited", edits))
+    added, deleted = [], []
+    extra = [article.with_name(f"bench-added-{i}.md") for i in range(runs)]
+    for i, path in enumerate(extra):
+        path.write_text(original.replace("title: ", f"title: 基准测试新增{i} ", 1), "utf-8")
+        added.append(run_build(content, out))
+    for path in extra:
+        path.unlink()
+        deleted.append(run_build(content, out))
+    rows.append((size, "one article added", added))
+    rows.append((size, "one article deleted", deleted))
     return rows
 
 
@@ -188,12 +241,12 @@ def main() -> int:
         return main_against(args)
     ONLY[0] = args.only
     args.work.mkdir(parents=True, exist_ok=True)
-    print("| articles | build | median wall s | median CPU s | median peak MB | runs |")
+    print("| articles | build | median wall s | median CPU s | median peak MB (largest process) | median peak MB (all processes) | runs |")
     print("| ---: | --- | ---: | ---: | ---: | ---: |")
     for size in args.sizes:
         for n, label, rows in bench(size, args.runs, args.work):
             print(f"| {n:,} | {label} | {median(rows, 'wall'):.2f} | {median(rows, 'cpu'):.2f} | "
-                  f"{median(rows, 'peak_mb'):.0f} | {len(rows)} |", flush=True)
+                  f"{median(rows, 'peak_mb'):.0f} | {median(rows, 'tree_mb'):.0f} | {len(rows)} |", flush=True)
     for out in LEFTOVERS:
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(out.parent / ".cache" / "build" / out.name, ignore_errors=True)
@@ -203,7 +256,7 @@ def main() -> int:
         old = [p for p in (args.work / f"c{args.huge}").glob("site*") if p.is_dir()]
         out = args.work / f"c{args.huge}" / f"site-{time.strftime('%H%M%S')}"
         r = run_build(content, out)
-        print(f"| {args.huge:,} | cold, once | {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mb']:.0f} | 1 |", flush=True)
+        print(f"| {args.huge:,} | cold, once | {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mb']:.0f} | {r['tree_mb']:.0f} | 1 |", flush=True)
         for folder in old:
             shutil.rmtree(folder, ignore_errors=True)
             shutil.rmtree(folder.parent / ".cache" / "build" / folder.name, ignore_errors=True)

@@ -5,7 +5,9 @@
 
 The open tab long-polls /__dangjian/status?wait=VERSION and reloads the moment the
 server answers; this does the same, then fetches the edited article and checks that
-the new text is there: the figure is save → edited page served. Saves come every
+the new text is there: the figure is save → edited page served. Then it waits until the
+served search index holds the edit (the delta part's entry file changes): save → search
+current. Saves come every
 --gap seconds, so most land while serve is re-indexing search in the background
 (which a save stops). The corpus comes from build_bench's generator. The machine
 is shared: expect noise, read the median.
@@ -33,6 +35,14 @@ def status(port: int, wait: int | None = None) -> dict | None:
             return json.loads(r.read())
     except OSError:
         return None
+
+
+def fetch(port: int, path: str) -> bytes:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=10) as r:
+            return r.read()
+    except OSError:
+        return b""
 
 
 def article_page(out: Path, article: Path) -> str:
@@ -63,7 +73,7 @@ def main() -> int:
     article = sorted(content.rglob("*.md"))[7]
     original = article.read_text("utf-8")
     page = None
-    times = []
+    times, indexed = [], []
     try:
         deadline = time.monotonic() + 600
         while (st := status(port)) is None or st["version"] == 0:
@@ -74,6 +84,7 @@ def main() -> int:
         for i in range(args.saves):
             time.sleep(args.gap)          # ≥2 s: past the racy window, so each save is a clean edit
             before = status(port)["version"]
+            index_before = fetch(port, "pagefind/delta/pagefind-entry.json") + fetch(port, "pagefind/parts.json")
             article.write_text(original + f"\n\n预览基准测试 {i}。\n", "utf-8")
             saved = time.perf_counter()
             while status(port, before)["version"] == before:
@@ -81,12 +92,19 @@ def main() -> int:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/{page}", timeout=10) as r:
                 assert f"预览基准测试 {i}。".encode() in r.read(), "the served page lacks the edit"
             times.append(time.perf_counter() - saved)
-            print(f"save {i + 1}: edited page served after {times[-1]:.2f} s", flush=True)
+            while fetch(port, "pagefind/delta/pagefind-entry.json") + fetch(port, "pagefind/parts.json") == index_before:
+                if time.perf_counter() - saved > 120:
+                    raise SystemExit("the search index did not follow the edit within 120 s")
+                time.sleep(0.02)
+            indexed.append(time.perf_counter() - saved)
+            print(f"save {i + 1}: edited page served after {times[-1]:.2f} s, search current after "
+                  f"{indexed[-1]:.2f} s", flush=True)
     finally:
         article.write_text(original, "utf-8")
         proc.terminate()
         proc.wait(10)
     print(f"median save → edited page served: {statistics.median(times):.2f} s over {len(times)} saves")
+    print(f"median save → search current: {statistics.median(indexed):.2f} s (serve first waits for 1 s without saves: REINDEX_QUIET)")
     return 0
 
 

@@ -1,222 +1,43 @@
-"""Full-text search: a Pagefind index of every article, with Chinese substring matching,
-kept up to date in proportion to what changed.
+"""Full-text search: a Pagefind index of every article, kept up to date in proportion to what
+changed. What is indexed of an article (tokens for Chinese substring matching, the copy handed
+to Pagefind, the order key) is build/search_tokens.py.
 
-Pagefind segments Chinese into words and matches word *prefixes*, and the
-browser segments the query differently from the indexer, so plain Pagefind
-misses word middles and ends (支部 in 党支部) and some whole phrases. We close
-that gap the way classic CJK search engines do, with overlapping character
-bigrams, while Pagefind stays the engine (storage, chunked loading, filters,
-sorting):
-
-- at build time every article gets a hidden block of tokens, each once, in a
-  small copy of the page handed to the indexer, never in the published page;
-- `theme/static/search.js` turns the reader's query into the same tokens, so
-  any substring of two or more characters is matched.
-
-Tokens are lower-case ASCII letters only, so that neither the indexer's nor the
-browser's word segmenter splits them again (Pagefind splits mixed letters and
-digits: from h5t4jfmt it also indexed jfmt). A pair of Han characters is `h` +
-four base-26 letters per character (`z` + four for astral ones: a prefix code);
-other words (numbers, Latin abbreviations such as CT) are `w` + their length in
-two letters + the word spelled in letters (digits as `za`…`zj`). Each is indexed
-with a field letter: `n` for every token of the article (title included), `t`
-once more for the title's. A query token must match a whole indexed word:
-Pagefind's prefix matching reads only one chunk of an index per query word, so a
-prefix whose words straddle two chunks loses the second one's (measured: 10 % of
-the articles containing 医院 at 10,000 articles), and it falls back to a shorter
-indexed word when a query word is absent, so results would depend on what else
-an index part holds. No indexed token is a prefix of another. A single Han
-character is therefore not searchable (it occurs in nearly every article
-anyway); search.js says so.
-
-Results must not depend on how the index is cut in parts (see `update`), so
-search.js orders them itself from facts of each article alone: by how many of
-the query's tokens its title holds, then newest first (`order_key`, the site's
-own order). Pagefind's BM25 score is not used: its statistics are per part.
-The encoding below must stay identical to `parse` in search.js.
+The index is cut in parts (see "The index in parts" below); search.js answers from any cut
+alike, since it orders results from facts of each article alone.
 """
 from __future__ import annotations
 
 import gzip
-import hashlib
-import html
 import json
 import logging
-import re
 import shutil
 import subprocess
 import tempfile
-import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from ..core.model import Article, Site
 from ..core.urls import SEARCH_INDEX, Urls
-from ..errors import SiteError
 from ..util import parallel
 from ..util.parallel import Cancelled, cancelled
+from .search_tokens import SearchError, doc_hash, indexable_html
 
 log = logging.getLogger(__name__)
 
+__all__ = ["SearchError", "Update", "update"]
+
 # Articles per base part, one Pagefind run each: Pagefind holds a part's whole index in
-# memory (≈0.26 MB an article), so this bounds the build's peak memory.
+# memory (≈0.28 MB an article), so this bounds the build's peak memory.
 SHARD_SIZE = 2500
 # Articles changed since the base parts were made, indexed again on every build as the
 # `delta` part; past this many the whole index is made again (and the delta is empty).
 DELTA_LIMIT = 400
 RECORD_VERSION = 2
 LANGUAGE = "und"                          # no stemmer, no segmenter: every indexed word is an ASCII token
-# Han characters: CJK Unified Ideographs + Extension A (BMP) and Extensions B-G (astral).
-HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]+")
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-BODY, TITLE = "n", "t"                    # field letters: every token of the article / the title's again
-MAX_WORD = 26 * 26 - 1                    # a word's length is written in two letters
 UNUSED = ("pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
           "pagefind-modular-ui.css", "pagefind-modular-ui.js", "pagefind-ui.css", "pagefind-ui.js",
           "pagefind-worker.js")           # never loaded: search.js has its own page and searches without a worker
-BLOCK_TAGS = frozenset("""address article aside blockquote br caption dd details div dl dt figcaption figure
-footer h1 h2 h3 h4 h5 h6 header hr img li main nav ol p pre section summary table tbody td tfoot th thead
-tr ul""".split())
-
-
-class SearchError(SiteError):
-    """The search index could not be built."""
-
-    def lines(self) -> list[str]:
-        return [f"错误：搜索索引生成失败：{self} — 可先用 --no-search 跳过搜索索引，并把这条信息发给技术人员"]
-
-
-def _base26(value: int, width: int) -> str:
-    out = ""
-    for _ in range(width):
-        value, digit = divmod(value, 26)
-        out = _LETTERS[digit] + out
-    return out
-
-
-@lru_cache(maxsize=None)
-def encode_char(ch: str) -> str:
-    """A prefix-free code in letters for one Han character (BMP: 4 letters, at most "bo.."
-    so never starting with 'z'; astral: 'z' + 4)."""
-    cp = ord(ch)
-    if cp <= 0x9FFF:
-        return _base26(cp - 0x3400, 4)
-    return "z" + _base26(cp - 0x20000, 4)
-
-
-@lru_cache(maxsize=None)
-def _spell(ch: str) -> str:
-    """One character of a non-Han word in letters: a-y as such, z as zz, digits za-zj, others zk + 5."""
-    if "a" <= ch <= "y":
-        return ch
-    if ch == "z":
-        return "zz"
-    if "0" <= ch <= "9":
-        return "z" + _LETTERS[ord(ch) - ord("0")]
-    return "zk" + _base26(ord(ch), 5)
-
-
-def normalise(text: str) -> str:
-    """NFKC (full-width letters, compatibility ideographs) and lower case, as the query is."""
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return text.lower()
-
-
-def grams(text: str, normalised: bool = False) -> dict[str, None]:
-    """Each Han run's overlapping character pairs, distinct, in order of first appearance."""
-    out: dict[str, None] = {}
-    for run in HAN.findall(text if normalised else normalise(text)):
-        out.update(dict.fromkeys(map(str.__add__, run, run[1:])))
-    return out
-
-
-@lru_cache(maxsize=1 << 18)        # a corpus has some 10^5 distinct pairs
-def encode(gram: str) -> str:
-    """The query token of a pair of characters."""
-    return "h" + "".join(map(encode_char, gram))
-
-
-def word_token(word: str) -> str:
-    """The query token of a non-Han word (already normalised)."""
-    word = word[:MAX_WORD]
-    return "w" + _base26(len(word), 2) + "".join(map(_spell, word))
-
-
-def tokens(text: str) -> list[str]:
-    """The distinct query tokens of `text` (what a query is turned into, in search.js)."""
-    text = normalise(text)
-    return [encode(g) for g in grams(text, normalised=True)] + \
-        [word_token(w) for w in dict.fromkeys(_WORD.findall(HAN.sub(" ", text)))]
-
-
-def field_token(token: str, title: bool) -> str:
-    """An indexed token: the query token and its field letter."""
-    return token + (TITLE if title else BODY)
-
-
-_BLOCK = re.compile(r"</?(?:%s)\b[^>]*>" % "|".join(sorted(BLOCK_TAGS)), re.I)
-_TAG = re.compile(r"<[^>]*>")
-_WORD = re.compile(r"[^\W_]+")
-_FIELD_ATTR = re.compile(r"\bdata-pagefind-(?:meta|filter|sort)\b")
-
-
-def text_of(fragment: str) -> str:
-    """Visible text of sanitised body HTML, with a line break at every block boundary
-    so that table cells and paragraphs do not run into each other."""
-    return html.unescape(_TAG.sub("", _BLOCK.sub("\n", fragment)))
-
-
-def searchable_text(article: Article, body_text: str | None = None) -> str:
-    """Everything a reader may search an article by but its title, one field per line."""
-    body = text_of(article.html) if body_text is None else body_text
-    return "\n".join([*article.authors, article.source, *article.tags, body])
-
-
-def index_words(article: Article, body_text: str) -> list[str]:
-    """The indexed tokens of an article: the title's (`t`), then all of the article's (`n`). Each
-    once: Pagefind's indexing time grows with every token it is handed (measured: 10,000
-    articles took 28 s of its CPU with up to 3 repeats, 20 s with none)."""
-    every = tokens(article.title + "\n" + searchable_text(article, body_text))
-    return [field_token(t, True) for t in tokens(article.title)] + [field_token(t, False) for t in every]
-
-
-def order_key(article: Article) -> str:
-    """The site's order (newest first, ties by file) as an ASCII string that sorts ascending,
-    the same in Pagefind (byte order) as in search.js (string comparison)."""
-    inverted = 10 ** 14 - round(article.date.timestamp() * 1000)
-    return f"{inverted:014d}{article.key.encode('utf-8').hex()}"
-
-
-def indexable_html(page_html: str, article: Article) -> str:
-    """A small page for the indexer: the rendered page's elements that carry
-    Pagefind meta, filter and sort attributes (from the first of them up to the
-    `data-pagefind-body` tag, so templates stay in charge of those), the readable
-    body text as the `text` meta (stored, not indexed: search.js cuts excerpts
-    from it), the order key as a meta and a sort, and a body holding only the
-    tokens. Site header, navigation, related lists and the body HTML are left
-    out: Pagefind would parse them only to skip them (measured: scratch pages
-    14 KB → 5 KB). The published page stays as rendered. Fields must therefore
-    come before the body in templates."""
-    at = page_html.find("data-pagefind-body")       # str.find: far cheaper than a regex over the page
-    body_start, body_end = page_html.rfind("<", 0, at), page_html.find(">", at) + 1
-    if at < 0 or body_start < 0 or not body_end:
-        raise SearchError(f"文章模板缺少 data-pagefind-body（{article.key}）")
-    first = _FIELD_ATTR.search(page_html, 0, body_start)
-    start = page_html.rfind("<", 0, first.start()) if first else body_start
-    body_text = text_of(article.html)
-    text = " ".join(body_text.split())
-    order = order_key(article)
-    meta = (f'<span hidden data-pagefind-meta="text:{html.escape(text, quote=True)}"></span>'
-            f'<span hidden data-pagefind-meta="order:{order}" data-pagefind-sort="order:{order}"></span>')
-    block = f'<div hidden>{" ".join(index_words(article, body_text))}</div>'
-    return ('<!DOCTYPE html><html lang="zh-CN"><body>' + page_html[start:body_start] + meta
-            + page_html[body_start:body_end] + block + "</div></body></html>")
-
-
-def doc_hash(doc: str) -> str:
-    return hashlib.blake2b(doc.encode("utf-8"), digest_size=12).hexdigest()
 
 
 # The index in parts ------------------------------------------------------------------------------
@@ -294,28 +115,62 @@ def _superseded(docs: dict) -> list[str]:
 
 def _index_all(site: Site, paths: dict, read_page, workdir: Path, sigs: dict | None, jobs, cancel,
                remove) -> Update:
-    """Every article in base parts, the delta empty (what a cold build makes)."""
-    binary = _executable()
+    """Every article in base parts, the delta empty (what a cold build makes). Part n+1's copies
+    are prepared while Pagefind indexes part n (one Pagefind at a time: its memory is the limit)."""
+    binary, remove = _executable(), remove or _remove
     work = Path(tempfile.mkdtemp(prefix=".search-", dir=workdir))
     bundle = work / SEARCH_INDEX
     docs: dict = {}
     shards = [site.articles[i:i + SHARD_SIZE] for i in range(0, len(site.articles), SHARD_SIZE)]
+    running = None
     try:
         bundle.mkdir(parents=True)
-        for n, articles in enumerate(shards):
-            out = bundle / _part(n) if n else bundle
-            hashes = _index_part(binary, articles, paths, read_page, {}, out, jobs, cancel, remove or _remove)
-            ids = _page_ids(out)
-            for article, digest_ in zip(articles, hashes):
-                path = paths[article.key]
-                docs[path] = [n, ids[path], digest_, digest_, (sigs or {}).get(path)]
-            _drop_unused(out, engine=not n)
+        with ThreadPoolExecutor(1) as indexer:
+            try:
+                for n, articles in enumerate(shards):
+                    scratch, hashes = _prepare(articles, paths, read_page, {}, jobs, cancel, remove)
+                    if running is not None:
+                        _finish(running, docs, paths, sigs, remove)
+                    out = bundle / _part(n) if n else bundle
+                    running = Running(indexer.submit(_run, _command(binary, scratch, out), cancel), scratch, out, n,
+                                      articles, hashes)
+                if running is not None:
+                    _finish(running, docs, paths, sigs, remove)
+            finally:
+                if running is not None and running.scratch.exists():    # stopped midway: let Pagefind end
+                    running.job.exception()
+                    remove(running.scratch)
         _write_parts(bundle, len(shards), False, [])
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     log.info("搜索索引：%d 篇文章%s", len(site.articles), "" if shards else "（没有已发布的文章）")
     return Update(bundle=bundle, record=_record(bundle, docs, len(shards)), rebuilt="all")
+
+
+@dataclass
+class Running:
+    """A Pagefind run over one part, in the background."""
+    job: Future
+    scratch: Path
+    out: Path
+    n: int
+    articles: list
+    hashes: list
+
+
+def _finish(running: Running, docs: dict, paths: dict, sigs: dict | None, remove) -> None:
+    """Wait for a part's Pagefind run; record where its articles are indexed."""
+    try:
+        done = running.job.result()
+    finally:
+        remove(running.scratch)
+    _check(done, len(running.articles))
+    ids = _page_ids(running.out)
+    for article, digest_ in zip(running.articles, running.hashes):
+        path = paths[article.key]
+        docs[path] = [running.n, ids[path], digest_, digest_, (sigs or {}).get(path)]
+    _drop_unused(running.out, engine=not running.n)
 
 
 def _index_delta(site: Site, paths: dict, read_page, workdir: Path, record: dict, docs: dict, fresh: dict,
@@ -329,7 +184,13 @@ def _index_delta(site: Site, paths: dict, read_page, workdir: Path, record: dict
     try:
         bundle.mkdir(parents=True)
         if articles:
-            _index_part(binary, articles, paths, read_page, fresh, bundle / "delta", jobs, cancel, remove or _remove)
+            remove = remove or _remove
+            scratch, _ = _prepare(articles, paths, read_page, fresh, jobs, cancel, remove)
+            try:
+                done = _run(_command(binary, scratch, bundle / "delta"), cancel)
+            finally:
+                remove(scratch)
+            _check(done, len(articles))
             _drop_unused(bundle / "delta", engine=False)
         _write_parts(bundle, record["base"], bool(articles), _superseded(docs))
     except BaseException:
@@ -379,10 +240,12 @@ def _drop_unused(bundle: Path, engine: bool) -> None:
         (bundle / name).unlink(missing_ok=True)
 
 
-def _index_part(binary: Path, articles, paths: dict[str, str], read_page, fresh: dict, out: Path, jobs: int,
-                cancel, remove) -> list[str]:
-    """Pagefind over some articles, into the bundle folder `out`; their copies' hashes, in order.
-    `fresh` holds copies already made ({path: html})."""
+def _prepare(articles, paths: dict[str, str], read_page, fresh: dict, jobs: int, cancel,
+             remove) -> tuple[Path, list[str]]:
+    """A scratch folder holding the articles' indexable copies (`fresh` holds some already made,
+    {path: html}); and the copies' hashes, in order. Written by `jobs` forked workers into the
+    system's temporary folder (throwaway files; measured 10x cheaper to create there than beside
+    this machine's output)."""
     scratch = Path(tempfile.mkdtemp(prefix="dangjian-search-"))
 
     def write(article: Article) -> str:
@@ -401,20 +264,27 @@ def _index_part(binary: Path, articles, paths: dict[str, str], read_page, fresh:
                 # them, so a save must be able to stop this loop too.
                 cancelled(cancel)
             (scratch / folder).mkdir(parents=True, exist_ok=True)
-        hashes = parallel.run(write, articles, jobs)
-        command = [str(binary), "--site", str(scratch), "--output-path", str(out.resolve()),
-                   "--force-language", LANGUAGE, "--keep-index-url", "--quiet"]
-        done = _run(command, cancel)
-    finally:
-        remove(scratch)
+        return scratch, parallel.run(write, articles, jobs)
+    except BaseException:
+        remove(scratch)              # serve's remover deletes it in the background
+        raise
+
+
+def _command(binary: Path, scratch: Path, out: Path) -> list[str]:
+    """Pagefind over a scratch folder, into the bundle folder `out`; the copies' paths are the
+    pages' paths, so result URLs come out right."""
+    return [str(binary), "--site", str(scratch), "--output-path", str(out.resolve()),
+            "--force-language", LANGUAGE, "--keep-index-url", "--quiet"]
+
+
+def _check(done: subprocess.CompletedProcess, articles: int) -> None:
     if done.returncode != 0:
         output = (done.stderr or done.stdout).strip()
         if "memory allocation" in output:
             # Past what the machine has, Pagefind aborts: say so, not just its exit code.
-            raise SearchError(f"Pagefind 内存不足：为 {len(articles):,} 篇文章建索引时无法再分配内存"
-                              f"（实测每篇约 0.26 MB，1 万篇约 2.8 GB）")
+            raise SearchError(f"Pagefind 内存不足：为 {articles:,} 篇文章建索引时无法再分配内存"
+                              f"（实测每篇约 0.28 MB，2500 篇约 0.7 GB）")
         raise SearchError(f"Pagefind 退出码 {done.returncode}：{output[-800:]}")
-    return hashes
 
 
 def _remove(folder: Path) -> None:
