@@ -84,8 +84,9 @@ def run_build(content: Path, out: Path, *extra: str, checkout: Path = ROOT) -> d
 
 
 class TreePeak(threading.Thread):
-    """The largest sum of resident memory over a process and all its descendants (the build,
-    its workers and Pagefind together), sampled from /proc every 20 ms."""
+    """The largest sum of proportional resident memory (PSS: a page shared by forked workers
+    counts once in all) over a process and all its descendants (the build, its workers and
+    Pagefind together), sampled from /proc every 20 ms."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -93,7 +94,7 @@ class TreePeak(threading.Thread):
 
     def run(self) -> None:
         while not self.stop:
-            self.peak = max(self.peak, sum(self._rss_kb(p) for p in self._tree(self.pid)))
+            self.peak = max(self.peak, sum(self._pss_kb(p) for p in self._tree(self.pid)))
             time.sleep(0.02)
 
     def _tree(self, pid: int) -> list[int]:
@@ -109,10 +110,10 @@ class TreePeak(threading.Thread):
         return found
 
     @staticmethod
-    def _rss_kb(pid: int) -> int:
+    def _pss_kb(pid: int) -> int:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     return int(line.split()[1])
         except OSError:
             pass
@@ -241,7 +242,7 @@ def main() -> int:
         return main_against(args)
     ONLY[0] = args.only
     args.work.mkdir(parents=True, exist_ok=True)
-    print("| articles | build | median wall s | median CPU s | median peak MB (largest process) | median peak MB (all processes) | runs |")
+    print("| articles | build | median wall s | median CPU s | median peak MB (largest process) | median peak MB (all processes, PSS) | runs |")
     print("| ---: | --- | ---: | ---: | ---: | ---: |")
     for size in args.sizes:
         for n, label, rows in bench(size, args.runs, args.work):

@@ -152,6 +152,17 @@ def test_no_match_shows_a_clear_empty_state(page, serve, corpus):
     assert page.locator("#search-status").get_attribute("aria-live") == "polite"
 
 
+def test_a_single_character_asks_for_two(page, serve, corpus):
+    """One Han character is in nearly every article and is not indexed on its own: the page says
+    so instead of listing the whole site; beside a longer word it is left out, and said to be."""
+    parent, articles = corpus
+    server = serve(parent)
+    status, got = search(page, server.url, "党")
+    assert got == [] and "请至少输入两个字" in status and "单字“党”" in status
+    status, got = search(page, server.url, "党 义诊")
+    assert set(got) == expected(articles, "义诊") and "单字“党”" in status and "不参与查找" in status
+
+
 def test_filters_and_newest_first(page, serve, corpus):
     parent, articles = corpus
     server = serve(parent)
