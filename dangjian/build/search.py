@@ -67,13 +67,13 @@ def update(site: Site, urls: Urls, read_page, workdir: Path, record: dict | None
     if not _record_holds(record, published) or sigs is None:
         return _index_all(site, paths, read_page, workdir, sigs, jobs, cancel, remove)
     docs, fresh = _current_docs(site, paths, read_page, record["docs"], sigs)
-    delta = _delta(docs)
-    before = _delta(record["docs"])
-    if delta == before and _superseded(docs) == _superseded(record["docs"]):
+    delta, superseded = _delta(docs), _superseded(docs)
+    if delta == _delta(record["docs"]) and superseded == _superseded(record["docs"]):
         return Update(keep=list(record["files"]), record={**record, "docs": docs})
-    if len(delta) + len(_superseded(docs)) > DELTA_LIMIT or not record["base"]:
+    if len(delta) + len(superseded) > DELTA_LIMIT or not record["base"]:
         return _index_all(site, paths, read_page, workdir, sigs, jobs, cancel, remove)
-    return _index_delta(site, paths, read_page, workdir, record, docs, fresh, jobs, cancel, remove)
+    return _index_delta(site, paths, read_page, workdir, record, docs, (delta, superseded), fresh, jobs, cancel,
+                        remove)
 
 
 def _record_holds(record: dict | None, published: dict) -> bool:
@@ -122,24 +122,26 @@ def _index_all(site: Site, paths: dict, read_page, workdir: Path, sigs: dict | N
     bundle = work / SEARCH_INDEX
     docs: dict = {}
     shards = [site.articles[i:i + SHARD_SIZE] for i in range(0, len(site.articles), SHARD_SIZE)]
-    running = None
+    runs: list[Running] = []              # submitted, not yet finished, oldest first
     try:
         bundle.mkdir(parents=True)
+        # One worker: Pagefind runs one part at a time; the next part is prepared meanwhile.
         with ThreadPoolExecutor(1) as indexer:
             try:
                 for n, articles in enumerate(shards):
+                    if len(runs) == 2:
+                        _finish(runs.pop(0), docs, paths, sigs, remove)
                     scratch, hashes = _prepare(articles, paths, read_page, {}, jobs, cancel, remove)
-                    if running is not None:
-                        _finish(running, docs, paths, sigs, remove)
                     out = bundle / _part(n) if n else bundle
-                    running = Running(indexer.submit(_run, _command(binary, scratch, out), cancel), scratch, out, n,
-                                      articles, hashes)
-                if running is not None:
-                    _finish(running, docs, paths, sigs, remove)
+                    runs.append(Running(indexer.submit(_run, _command(binary, scratch, out), cancel), scratch, out,
+                                        n, articles, hashes))
+                while runs:
+                    _finish(runs.pop(0), docs, paths, sigs, remove)
             finally:
-                if running is not None and running.scratch.exists():    # stopped midway: let Pagefind end
-                    running.job.exception()
-                    remove(running.scratch)
+                for run in runs:                  # stopped midway: a queued run never starts, a started one ends
+                    if not run.job.cancel():
+                        run.job.exception()
+                    remove(run.scratch)
         _write_parts(bundle, len(shards), False, [])
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -175,11 +177,11 @@ def _finish(running: Running, docs: dict, paths: dict, sigs: dict | None, remove
     _drop_unused(running.out, engine=not running.n)
 
 
-def _index_delta(site: Site, paths: dict, read_page, workdir: Path, record: dict, docs: dict, fresh: dict,
-                 jobs, cancel, remove) -> Update:
+def _index_delta(site: Site, paths: dict, read_page, workdir: Path, record: dict, docs: dict, changed: tuple,
+                 fresh: dict, jobs, cancel, remove) -> Update:
     """The base parts as published; the delta part made again from the changed articles."""
     binary = _executable()
-    delta = _delta(docs)
+    delta, superseded = changed
     articles = [a for a in site.articles if paths[a.key] in delta]
     work = Path(tempfile.mkdtemp(prefix=".search-", dir=workdir))
     bundle = work / SEARCH_INDEX
@@ -194,7 +196,7 @@ def _index_delta(site: Site, paths: dict, read_page, workdir: Path, record: dict
                 remove(scratch)
             _check(done, len(articles))
             _drop_unused(bundle / "delta", engine=False)
-        _write_parts(bundle, record["base"], bool(articles), _superseded(docs))
+        _write_parts(bundle, record["base"], bool(articles), superseded)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

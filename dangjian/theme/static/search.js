@@ -301,6 +301,13 @@
     status.className = "search-status search-error";
   }
 
+  /* The results of a parsed query (none for one without tokens: single characters only). */
+  function answer(query, filters, newest) {
+    return load().then(function (index) {
+      return query.tokens.length ? index.find(query, filters, newest) : NONE;
+    });
+  }
+
   function run() {
     var raw = input.value.trim();
     var choice = chosen();
@@ -313,9 +320,7 @@
     }
     var query = parse(raw);
     list.setAttribute("aria-busy", "true");
-    return load().then(function (index) {
-      return query.tokens.length ? index.find(query, choice.filters, choice.newest) : NONE;
-    }).then(function (results) {
+    return answer(query, choice.filters, choice.newest).then(function (results) {
       if (seq !== state.seq) return null;
       reset();
       state.results = results;
@@ -346,10 +351,7 @@
   /* Every result's address in order, through the same path as the page (for the tests that
      compare an incremental index with a cold one, and benchmarks/search_bench.py). */
   function all(raw, filters, newest) {
-    return load().then(function (index) {
-      var query = parse(raw);
-      return query.tokens.length ? index.find(query, filters || {}, !!newest) : NONE;
-    }).then(function (results) {
+    return answer(parse(raw), filters || {}, !!newest).then(function (results) {
       return results.take(results.count);
     }).then(function (datas) {
       return datas.map(function (d) { return d.url; });
