@@ -308,17 +308,20 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
 
 
 def _related_memo(articles: list[Article], count: int, memo: dict | None) -> dict[str, tuple[Article, ...]]:
+    """The related table, kept between builds in `memo` (the build cache's): after an edit that moves,
+    adds, deletes or re-tags articles, only the articles whose tag windows reach a change are scored."""
     if memo is None:
         return _related(articles, count)
     # Related articles depend only on the order of articles and their tags.
     import hashlib
-    key = hashlib.blake2b(repr((count, [(a.key, a.tags) for a in articles])).encode(), digest_size=16).hexdigest()
-    if memo.get("key") == key:
-        return _RelatedByKey(memo["related"], {a.key: a for a in articles})
-    related = _related(articles, count)
-    memo.clear()
-    memo.update(key=key, related={k: tuple(a.key for a in rel) for k, rel in related.items()})
-    return related
+    order = [(a.key, a.tags) for a in articles]
+    key = hashlib.blake2b(repr((count, order)).encode(), digest_size=16).hexdigest()
+    if memo.get("key") != key:
+        changes = _changes(memo["order"], order) if memo.get("count") == count and "order" in memo else None
+        keys, scored = _related_keys(order, count, memo.get("related", {}), changes)
+        memo.clear()
+        memo.update(key=key, count=count, order=order, related=keys, scored=scored)
+    return _RelatedByKey(memo["related"], {a.key: a for a in articles})
 
 
 class _RelatedByKey:
@@ -358,30 +361,85 @@ def _years(articles) -> tuple[Year, ...]:
     return tuple(Year(y, tuple(ms)) for y, ms in sorted(years.items(), reverse=True))
 
 
-def _related(articles: list[Article], count: int, window: int = 60) -> dict[str, tuple[Article, ...]]:
+RELATED_WINDOW = 60     # members of each tag scored around an article, half on each side
+
+
+def _related(articles: list[Article], count: int) -> dict[str, tuple[Article, ...]]:
     """Articles sharing the most tags, nearest in time first.
 
     Only a window of the nearest articles on each tag is scored, which keeps
     this linear in the corpus size instead of quadratic.
     """
+    keys, _ = _related_keys([(a.key, a.tags) for a in articles], count)
+    by_key = {a.key: a for a in articles}
+    return {k: tuple(by_key[r] for r in rel) for k, rel in keys.items()}
+
+
+def _related_keys(order: list[tuple[str, tuple]], count: int, old: dict | None = None,
+                  changes: list[int] | None = None) -> tuple[dict[str, tuple[str, ...]], int]:
+    """{article key: its related articles' keys} for `order` ((key, tags) in site order), and how
+    many articles were scored. With the `old` table and the positions that `changes` (see
+    `_changes`), an article is scored again only if one of its windows reaches a change."""
     if count <= 0:
-        return {}
+        return {}, 0
     by_tag: dict[str, list[int]] = defaultdict(list)
-    for i, art in enumerate(articles):
-        for tag in art.tags:
+    for i, (_, tags) in enumerate(order):
+        for tag in tags:
             by_tag[tag].append(i)
-    related = {}
-    half = window // 2
-    for i, art in enumerate(articles):
+    if changes is None or len(changes) > len(order) // 4:
+        todo, related = range(len(order)), {}
+    else:
+        todo = _reaching(order, by_tag, changes)
+        gone = {k for k, _ in order}
+        related = {k: v for k, v in (old or {}).items() if k in gone}
+    half = RELATED_WINDOW // 2
+    for i in todo:
+        key, tags = order[i]
         scores = Counter()
-        for tag in art.tags:
+        for tag in tags:
             members = by_tag[tag]
             at = bisect.bisect_left(members, i)
             scores.update(members[max(0, at - half): at + half + 1])    # counted in C
         scores.pop(i, None)
         if not scores:
+            related.pop(key, None)
             continue
         # Same order as sorting by (-score, distance, index); tuples avoid a key call per candidate.
         ranked = sorted([(-score, j - i if j > i else i - j, j) for j, score in scores.items()])
-        related[art.key] = tuple([articles[j] for _, _, j in ranked[:count]])
-    return related
+        related[key] = tuple([order[j][0] for _, _, j in ranked[:count]])
+    return related, len(todo)
+
+
+def _changes(old: list[tuple[str, tuple]], new: list[tuple[str, tuple]]) -> list[int] | None:
+    """Where `new` differs from `old`, as sorted positions in `new`: an article added or re-tagged
+    (its position) or removed (the position of the next article that stayed). None if the articles
+    in both changed their order among themselves (then everything is scored again)."""
+    old_tags, at = dict(old), {k: i for i, (k, _) in enumerate(new)}
+    if [k for k, _ in old if k in at] != [k for k, _ in new if k in old_tags]:
+        return None
+    changes = [i for i, (k, tags) in enumerate(new) if old_tags.get(k) != tags]
+    following = len(new)
+    for k, _ in reversed(old):
+        if k in at:
+            following = at[k]
+        else:
+            changes.append(following)
+    return sorted(changes)
+
+
+def _reaching(order: list, by_tag: dict[str, list[int]], changes: list[int]) -> list[int]:
+    """The articles whose score could differ: a change lies within the span of their windows
+    (what is scored and the distances ranking it), or a window is cut short by the end of its
+    tag's list (an article added beyond would join it)."""
+    half, last, todo = RELATED_WINDOW // 2, len(order), []
+    for i, (_, tags) in enumerate(order):
+        lo = hi = i
+        for tag in tags:
+            members = by_tag[tag]
+            at = bisect.bisect_left(members, i)
+            lo = min(lo, members[at - half] if at >= half else -1)
+            hi = max(hi, members[at + half] if at + half < len(members) else last)
+        n = bisect.bisect_left(changes, lo)
+        if n < len(changes) and changes[n] <= hi + 1:
+            todo.append(i)
+    return todo

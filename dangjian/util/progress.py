@@ -1,6 +1,7 @@
 """A quiet progress counter: shown on a terminal only, only once a phase runs over a second."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -52,11 +53,13 @@ class Laps:
     def __init__(self, log):
         self.log = log
         self.started = self.last = time.perf_counter()
+        self.cpu = os.times()
 
     def lap(self, label: str) -> None:
-        now = time.perf_counter()
-        self.log.debug("  %-10s %.2f s", label, now - self.last)
-        self.last = now
+        now, cpu = time.perf_counter(), os.times()
+        used = [b - a for a, b in zip(self.cpu, cpu)][:4]
+        self.log.debug("  %-10s %.2f s（CPU：本进程 %.1f + %.1f s，子进程 %.1f + %.1f s）", label, now - self.last, *used)
+        self.last, self.cpu = now, cpu
 
     @property
     def elapsed(self) -> float:
