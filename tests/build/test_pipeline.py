@@ -82,3 +82,16 @@ def test_a_failed_phase_publishes_nothing_and_leaves_no_staging(options, tmp_pat
             raise RuntimeError("stopped between the phases")
     assert {p: p.read_bytes() for p in options.out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.slots"]   # the two slots only
+
+
+def test_an_edit_rebuild_builds_no_path_for_the_articles_it_kept(options):
+    """Sources kept from the cache make their Path only when something needs it: for an edit,
+    nothing does (building 10,000 Paths was a tenth of an edit rebuild at 10,000 articles)."""
+    build(options)
+    path = options.content / "news" / "2025" / "我院召开党建工作会议.md"
+    path.write_text(path.read_text("utf-8") + "\n补充一段。\n", "utf-8")
+    with Build(options) as b:
+        b.pages()
+        kept = [src for src in b.gathered.loaded if src.rel != "news/2025/我院召开党建工作会议.md"]
+        assert kept and all("_path" not in src.__dict__ for src in kept), \
+            [src.rel for src in kept if "_path" in src.__dict__]
