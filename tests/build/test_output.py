@@ -34,9 +34,11 @@ def release(out: Path, files: dict[str, bytes], fresh: bool = False) -> Release:
 
 def test_a_release_refuses_escapes_and_clashes(tmp_path):
     writer = Release(tmp_path / "site")
-    for bad in ["../x.html", "/etc/x", "a/../../x", "a/" + "x" * 300 + ".html"]:
+    # A name past 255 bytes (the file system's limit) is refused, in Chinese at 86 characters.
+    for bad in ["../x.html", "/etc/x", "a/../../x", "a/" + "x" * 300 + ".html", "a/" + "党" * 86 + "/index.html"]:
         with pytest.raises(OutputError):
             writer.reserve(bad, "test")
+    writer.reserve("a/" + "党" * 85 + "/index.html", "255 bytes")
     writer.reserve("a/index.html", "first")
     with pytest.raises(OutputError) as info:
         writer.reserve("a/index.html", "second")
