@@ -308,8 +308,9 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
 
 
 def _related_memo(articles: list[Article], count: int, memo: dict | None) -> dict[str, tuple[Article, ...]]:
-    """The related table, kept between builds in `memo` (the build cache's): after an edit that moves,
-    adds, deletes or re-tags articles, only the articles whose tag windows reach a change are scored."""
+    """The related table, kept between builds in `memo` (the build cache's): after articles are added,
+    deleted or re-tagged, only the articles whose tag windows reach a change are scored again (after
+    a change of order among the others, such as a new date, all are)."""
     if memo is None:
         return _related(articles, count)
     # Related articles depend only on the order of articles and their tags.
@@ -390,8 +391,8 @@ def _related_keys(order: list[tuple[str, tuple]], count: int, old: dict | None =
         todo, related = range(len(order)), {}
     else:
         todo = _reaching(order, by_tag, changes)
-        gone = {k for k, _ in order}
-        related = {k: v for k, v in (old or {}).items() if k in gone}
+        present = {k for k, _ in order}
+        related = {k: v for k, v in (old or {}).items() if k in present}
     half = RELATED_WINDOW // 2
     for i in todo:
         key, tags = order[i]
@@ -410,21 +411,42 @@ def _related_keys(order: list[tuple[str, tuple]], count: int, old: dict | None =
     return related, len(todo)
 
 
-def _changes(old: list[tuple[str, tuple]], new: list[tuple[str, tuple]]) -> list[int] | None:
-    """Where `new` differs from `old`, as sorted positions in `new`: an article added or re-tagged
-    (its position) or removed (the position of the next article that stayed). None if the articles
-    in both changed their order among themselves (then everything is scored again)."""
+def _changes(old: list[tuple[str, tuple]], new: list[tuple[str, tuple]]) -> list[int]:
+    """Where `new` differs from `old`, as sorted positions in `new`: an article added, re-tagged or
+    moved (its position) and one removed or moved away (the position of the next article that
+    stayed where it was among the others). The articles that stayed are the most that kept
+    their order: any other order change is a move (a new date)."""
     old_tags, at = dict(old), {k: i for i, (k, _) in enumerate(new)}
-    if [k for k, _ in old if k in at] != [k for k, _ in new if k in old_tags]:
-        return None
-    changes = [i for i, (k, tags) in enumerate(new) if old_tags.get(k) != tags]
+    stayed = _longest_in_order([k for k, _ in old if k in at], at)
+    changes = [i for i, (k, tags) in enumerate(new) if k not in stayed or old_tags[k] != tags]
     following = len(new)
     for k, _ in reversed(old):
-        if k in at:
+        if k in stayed:
             following = at[k]
         else:
             changes.append(following)
     return sorted(changes)
+
+
+def _longest_in_order(keys: list[str], at: dict[str, int]) -> set[str]:
+    """The largest set of `keys` whose positions `at` increase in the order given (patience sorting)."""
+    ends: list[int] = []              # ends[n]: the smallest position ending an increasing run of n + 1
+    last: list[int] = []              # the index in keys of that end
+    before = [-1] * len(keys)
+    for i, key in enumerate(keys):
+        n = bisect.bisect_left(ends, at[key])
+        if n:
+            before[i] = last[n - 1]
+        if n == len(ends):
+            ends.append(at[key])
+            last.append(i)
+        else:
+            ends[n], last[n] = at[key], i
+    run, i = set(), last[-1] if last else -1
+    while i >= 0:
+        run.add(keys[i])
+        i = before[i]
+    return run
 
 
 def _reaching(order: list, by_tag: dict[str, list[int]], changes: list[int]) -> list[int]:

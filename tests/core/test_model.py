@@ -135,3 +135,19 @@ def test_a_far_member_of_a_rare_tag_joins_and_leaves_the_related_lists():
         kept = _keys(model._related_memo(articles, 5, memo), articles)
         assert far not in kept["rare1.md"]
         assert kept == _keys(model._related(articles, 5), articles)
+
+
+def test_a_re_dated_article_scores_only_the_articles_near_its_old_and_new_places():
+    _, site = sample()
+    rng = random.Random(5)
+    tags = [f"标签{i}" for i in range(12)]
+    specs = [(f"a{i:05d}.md", tuple(rng.sample(tags, 3))) for i in range(3000)]
+    memo: dict = {}
+    model._related_memo(_articles(site.articles[0], specs), 5, memo)
+    specs.insert(200, specs.pop(2500))            # a new date moves it far up the site's order
+    articles = _articles(site.articles[0], specs)
+    kept = model._related_memo(articles, 5, memo)
+    assert _keys(kept, articles) == _keys(model._related(articles, 5), articles)
+    assert 0 < memo["scored"] < 600
+    assert model._longest_in_order(list("abcdef"), dict(zip("fedcba", range(6)))) in ({k} for k in "abcdef")
+    assert model._longest_in_order(list("abxcdy"), dict(zip("aybcxd", range(6)))) in (set("abcd"), set("abxd"))
