@@ -218,7 +218,6 @@ def _select(sources: list[Source], options: Options, config: SiteConfig, flagged
     what the per-file rule said) wait; withdrawn ones leave a notice. A preview shows those waiting."""
     now = options.now or datetime.now(config.tz)
     chosen = Selection(now=now)
-    names = {Path(path).name for path in flagged}    # a cached source makes its Path only when needed
     for src in sources:
         if src.classified:
             chosen.held.append(src)
@@ -230,7 +229,7 @@ def _select(sources: list[Source], options: Options, config: SiteConfig, flagged
             chosen.future += 1
             chosen.next_publish = min(chosen.next_publish, src.date.timestamp())
             chosen.messages.append((logging.INFO, f"{src.rel}: 发布时间 {src.date.date()} 在未来，暂不发布（用 --future 可预览）"))
-        elif not (state := review.status(src, config)).complete or (src.rel.rsplit("/", 1)[-1] in names and src.path in flagged):
+        elif not (state := review.status(src, config)).complete or (flagged and src.path in flagged):
             if options.preview:
                 chosen.published.append(src)
                 chosen.pending[src.rel] = "；".join(filter(None, (state.pending, flagged.get(src.path))))

@@ -309,8 +309,8 @@ def build_site(config: SiteConfig, sources: list[Source], bodies: dict[str, Body
 
 def _related_memo(articles: list[Article], count: int, memo: dict | None) -> dict[str, tuple[Article, ...]]:
     """The related table, kept between builds in `memo` (the build cache's): after articles are added,
-    deleted or re-tagged, only the articles whose tag windows reach a change are scored again (after
-    a change of order among the others, such as a new date, all are)."""
+    deleted, re-tagged or moved (a new date), only the articles whose tag windows reach a change are
+    scored again."""
     if memo is None:
         return _related(articles, count)
     # Related articles depend only on the order of articles and their tags.
@@ -379,8 +379,8 @@ def _related(articles: list[Article], count: int) -> dict[str, tuple[Article, ..
 def _related_keys(order: list[tuple[str, tuple]], count: int, old: dict | None = None,
                   changes: list[int] | None = None) -> tuple[dict[str, tuple[str, ...]], int]:
     """{article key: its related articles' keys} for `order` ((key, tags) in site order), and how
-    many articles were scored. With the `old` table and the positions that `changes` (see
-    `_changes`), an article is scored again only if one of its windows reaches a change."""
+    many articles were scored. Given the `old` table and the positions that changed (`_changes`),
+    only the articles whose windows reach a change are scored; the others keep their old entry."""
     if count <= 0:
         return {}, 0
     by_tag: dict[str, list[int]] = defaultdict(list)
