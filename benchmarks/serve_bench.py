@@ -104,7 +104,7 @@ def main() -> int:
         proc.terminate()
         proc.wait(10)
     print(f"median save → edited page served: {statistics.median(times):.2f} s over {len(times)} saves")
-    print(f"median save → search current: {statistics.median(indexed):.2f} s (serve first waits for 1 s without saves: REINDEX_QUIET)")
+    print(f"median save → search current: {statistics.median(indexed):.2f} s (serve first waits for 0.5 s without saves: REINDEX_QUIET)")
     return 0
 
 

@@ -9,6 +9,10 @@
   it is never written into a build) that long-polls `/__dangjian/status` (the
   server answers as soon as a new build is ready) and reloads the page, or
   shows the build error as an overlay until the file is fixed.
+- A save of one article publishes that article's page first, at once
+  (build/quick.py), then the whole incremental build follows.
+- Each build tells the open tabs which pages it changed: a tab reloads only
+  when its own page is among them.
 - Pages come first: the search index is rebuilt after them, and a new save
   stops an indexing run at once (it starts again once the saves settle).
 - Serves only files inside the output folder.
@@ -36,9 +40,11 @@ from .util.progress import Progress
 
 log = logging.getLogger(__name__)
 DEBOUNCE = 0.05         # seconds of quiet before a rebuild: a save (or "save all") is a burst of events within a few ms
-REINDEX_QUIET = 1.0     # seconds of quiet before the search index is rebuilt (a save stops it)
+REINDEX_QUIET = 0.5     # seconds of quiet before the search index is rebuilt (a save stops it)
 LONG_POLL = 25.0        # the longest a status request waits for a new build
 STATUS = "/__dangjian/status"
+HISTORY = 32            # versions whose changed pages are kept, for tabs that missed some
+MAX_LISTED = 2000       # changed pages listed to the tabs; beyond that every tab reloads
 SCRIPT_URL = "/__dangjian/reload.js"
 RELOAD_JS = r"""(function () {
   var seen = null, box = null;
@@ -53,12 +59,19 @@ RELOAD_JS = r"""(function () {
     }
     box.textContent = "构建失败，请修改后保存（页面会自动刷新）：\n\n" + text;
   }
+  function mine(pages) {
+    // The pages changed since the version named (output paths), or null: every page.
+    if (!pages) return true;
+    var path = decodeURIComponent(location.pathname).replace(/^\/+/, "");
+    if (path === "" || path.slice(-1) === "/") path += "index.html";
+    return pages.indexOf(path) >= 0;
+  }
   function poll() {
     // The server holds the request until the version differs from the one named (or a while passes).
     var url = "__STATUS__" + (seen === null ? "" : "?wait=" + seen);
     fetch(url, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
       if (s.error) { overlay(s.error); seen = s.version; }
-      else if (seen !== null && s.version !== seen) { location.reload(); return; }
+      else if (seen !== null && s.version !== seen && mine(s.pages)) { location.reload(); return; }
       else { seen = s.version; if (box) { box.remove(); box = null; } }
       setTimeout(poll, 0);
     }).catch(function () { setTimeout(poll, 1000); });
@@ -84,6 +97,10 @@ class Preview:
         self.cancel = _shared_event()        # set by a save: stops a search build at once
         self.version = 0
         self.error: str | None = None
+        self.complete = True                 # False while a fast page waits for its whole build
+        self.history: list[tuple[int, tuple[str, ...] | None]] = []     # (version, pages it changed)
+        self.last: Build | None = None       # the last whole build: the model a fast page renders against
+        self.saved: set[str] = set()         # paths saved since the last build began
         self.lock = threading.Lock()
         self.new_version = threading.Condition(self.lock)
         self.indexing = False
@@ -94,17 +111,41 @@ class Preview:
     def _build(self, **extra) -> Build:
         return Build(self.options, self.progress, self.session, remove=self.remove, **extra)
 
-    def rebuild(self) -> None:
-        """Publish the pages, let the tab reload, then save the cache; search waits."""
-        started = time.perf_counter()
+    def refresh(self, saved: set[str]) -> None:
+        """After a burst of saves: the edited article's page first when it qualifies, then everything."""
+        files = {Path(p) for p in saved if not Path(p).is_dir()}    # a save also reports its folder
+        self.rebuild(search=len(files) == 1 and self._fast_page(files.pop()))
+
+    def _fast_page(self, path: Path) -> bool:
+        """The saved article's page, rendered against the last build's model and published (build/quick.py)."""
+        if self.last is None or path.suffix.lower() != ".md":
+            return False
+        from .build.quick import render_edited
         try:
-            with memory.tuned_for_build(), self._build() as build:
+            written = render_edited(self.last, path)
+        except Exception:      # noqa: BLE001 - the whole build that follows reports what is wrong
+            log.debug("先行生成的页面未能完成", exc_info=True)
+            return False
+        if written is None:
+            return False
+        self._publish(None, (written,), complete=False)
+        return True
+
+    def rebuild(self, search: bool = False) -> None:
+        """Publish the pages, let the tab reload, then save the cache; search waits. With `search`
+        (the edited page is out already): the index too, in this build, unless a save stops it."""
+        started = time.perf_counter()
+        self.last = None                     # its model goes while the next one is built
+        try:
+            with memory.tuned_for_build(), self._build(cancel=self.cancel) as build:
                 done = build.shortcut()
                 if done is None:
                     build.pages()
-                    stale = self.options.search and build.keep_search()
+                    stale = self.options.search and not (search and self._index(build)) and build.keep_search()
                     build.publish()
-                self._publish(None)            # the tab reloads meanwhile
+                    self.last = build
+                    changed = (*build.writer.changed, *build.writer.removed)
+                self._publish(None, changed if done is None else ())      # the tab reloads meanwhile
                 if done is None:
                     self._save(build)
                     done = build.result()
@@ -124,6 +165,23 @@ class Preview:
         print(f"已更新：{done.articles} 篇文章，写入 {done.written} 个文件，用时 "
               f"{time.perf_counter() - started:.2f} 秒", flush=True)
 
+    def _index(self, build: Build) -> bool:
+        """The search index, in the page build; False if a save stopped it (the pages go out without it)."""
+        self.cancel.clear()
+        self.indexing = True
+        try:
+            if self.wanted.is_set():
+                return False
+            build.search()
+            self.search_pending = False
+            return True
+        except Cancelled:
+            log.debug("搜索索引更新让位于新的保存")
+            return False
+        finally:
+            self.indexing = False
+            self.cancel.clear()
+
     @staticmethod
     def _save(build: Build) -> None:
         try:
@@ -131,10 +189,20 @@ class Preview:
         except Exception:      # noqa: BLE001 - a cache not saved only costs the next build time
             log.warning("构建缓存未能保存，下次重建会慢一些", exc_info=True)
 
-    def _publish(self, error: str | None) -> None:
+    def _publish(self, error: str | None, pages: tuple[str, ...] | None = None, complete: bool = True) -> None:
+        """A new version: its error (None: the build succeeded) and the output paths it changed (None: any)."""
         with self.lock:
-            self.error, self.version = error, self.version + 1
+            self.error, self.version, self.complete = error, self.version + 1, complete
+            self.history = [*self.history[-(HISTORY - 1):], (self.version, pages)]
             self.new_version.notify_all()
+
+    def _pages_since(self, version: int | None) -> list[str] | None:
+        """The output paths changed by the versions after `version`; None when not known (reload anyway)."""
+        newer = [pages for v, pages in self.history if version is not None and v > version]
+        if version is None or len(newer) != self.version - version or any(p is None for p in newer):
+            return None
+        changed = sorted({path for pages in newer for path in pages})
+        return changed if len(changed) <= MAX_LISTED else None
 
     def reindex(self) -> None:
         """The search index, brought up to date after the pages (the tab has reloaded already).
@@ -163,6 +231,8 @@ class Preview:
             self.cancel.clear()
 
     def changed(self, path: str) -> None:
+        with self.lock:
+            self.saved.add(path)
         self.last_change = time.monotonic()
         self.wanted.set()
         if self.indexing:
@@ -170,21 +240,25 @@ class Preview:
 
     def loop(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            if not self.wanted.wait(0.2):
+            quiet = time.monotonic() - self.last_change
+            if not self.wanted.wait(max(0.01, REINDEX_QUIET - quiet) if self.search_pending else 0.2):
                 if self.search_pending and time.monotonic() - self.last_change >= REINDEX_QUIET:
                     self.reindex()
                 continue
             while time.monotonic() - self.last_change < DEBOUNCE:     # let the burst finish
                 time.sleep(DEBOUNCE / 3)
             self.wanted.clear()
-            self.rebuild()
+            with self.lock:
+                saved, self.saved = self.saved, set()
+            self.refresh(saved)
 
     def status(self, wait_for: int | None = None) -> bytes:
         """The current version and error; with `wait_for`, first wait (a while) until the version differs."""
         with self.lock:
             if wait_for is not None:
                 self.new_version.wait_for(lambda: self.version != wait_for, timeout=LONG_POLL)
-            return json.dumps({"version": self.version, "error": self.error}, ensure_ascii=False).encode()
+            return json.dumps({"version": self.version, "error": self.error, "complete": self.complete,
+                               "pages": self._pages_since(wait_for)}, ensure_ascii=False).encode()
 
 
 def _shared_event():

@@ -229,15 +229,24 @@ def _select(sources: list[Source], options: Options, config: SiteConfig, flagged
             chosen.future += 1
             chosen.next_publish = min(chosen.next_publish, src.date.timestamp())
             chosen.messages.append((logging.INFO, f"{src.rel}: 发布时间 {src.date.date()} 在未来，暂不发布（用 --future 可预览）"))
-        elif not (state := review.status(src, config)).complete or (flagged and src.path in flagged):
+        elif (lacking := awaiting(src, config, flagged.get(src.path) if flagged else None)) is not None:
             if options.preview:
                 chosen.published.append(src)
-                chosen.pending[src.rel] = "；".join(filter(None, (state.pending, flagged.get(src.path))))
+                chosen.pending[src.rel] = lacking
             else:
                 chosen.held.append(src)
         else:
             chosen.published.append(src)
     return chosen
+
+
+def awaiting(src: Source, config: SiteConfig, flagged: str | None) -> str | None:
+    """What an article lacks before it may go online (三审, 保密审查, a line of suspected spam: `flagged`),
+    or None: a preview shows it under a 待审 banner saying this, a build holds it back."""
+    state = review.status(src, config)
+    if state.complete and not flagged:
+        return None
+    return "；".join(filter(None, (state.pending, flagged)))
 
 
 def _bodies(options: Options, config: SiteConfig, published: list[Source], urls: Urls, assets: set[str],

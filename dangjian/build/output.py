@@ -161,6 +161,26 @@ class Release:
         _turn_link(self.out, self.hidden)
 
 
+def replace_published(out: Path, path: str, data: bytes) -> bool:
+    """Give one published file new bytes at once, where readers see them (serve's first answer to a
+    save, build/quick.py): written beside and renamed over, so a reader gets the old file or the new,
+    and the hidden slot's hard link keeps the old bytes. Only a file that is there already; False
+    when it is not, or its bytes are the same."""
+    live, _ = release_slots(out)
+    if live is None or not is_safe(path):
+        return False
+    target = live / path
+    try:
+        if target.read_bytes() == data:
+            return False
+    except OSError:
+        return False
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return True
+
+
 def _turn_link(out: Path, slot: Path) -> None:
     """Make `out` point at `slot` with one atomic rename (readers see one folder or the other)."""
     for stale in out.parent.glob(f".{out.name}.link-*"):        # left by a build killed right here

@@ -82,6 +82,7 @@ class Build:
         self.gathered: Gathered | None = None
         self.site: Site | None = None
         self.pages_planned: list[Page] = []
+        self.renderer: Renderer | None = None
         self.copies: dict[str, Path] = {}
         self.writer: Release | None = None
         self._writing = False                # a release is being assembled
@@ -141,8 +142,8 @@ class Build:
         self.pages_planned = list(plan.plan(self.site, self.gathered.urls))
         self.laps.lap("模型与规划")
         self._open_writer(incremental)
-        renderer = Renderer(self.site, self.gathered.urls, self.options.templates, self.rebuild.compiled_templates(),
-                            self.static_names)
+        self.renderer = renderer = Renderer(self.site, self.gathered.urls, self.options.templates,
+                                            self.rebuild.compiled_templates(), self.static_names)
         todo, signer = self.rebuild.pages_to_render(self.site, self.gathered.urls, self.pages_planned, renderer.env,
                                                     self.gathered.digests, self.options.jobs)
         self.laps.lap(f"依赖签名（{self.rebuild.signed} 页）")

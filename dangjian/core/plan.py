@@ -17,7 +17,7 @@ from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
 from . import charts
-from .model import Category, Site, Term, Topic
+from .model import Article, Category, Site, Term, Topic
 from .pages import Crumb, Page, Pager, quick_page
 from .stats import stats_page
 from .urls import ACCESSIBILITY, HOME, NOT_FOUND, SEARCH, STATS, TOPICS, Urls
@@ -71,8 +71,18 @@ def _articles(site: Site, urls: Urls) -> Iterator[Page]:
     for cat in site.categories:
         crumbs = (top, home, Crumb(cat.name, cat))
         for art in site.articles_in(cat):
-            yield quick_page(path=urls.article(art), template="article.html", kind="article", title=art.title,
-                             crumbs=crumbs, article=art, category=cat, description=art.summary)
+            yield _article_page(urls, art, crumbs)
+
+
+def _article_page(urls: Urls, art: Article, crumbs: tuple[Crumb, ...]) -> Page:
+    return quick_page(path=urls.article(art), template="article.html", kind="article", title=art.title,
+                      crumbs=crumbs, article=art, category=art.category, description=art.summary)
+
+
+def article_page(site: Site, urls: Urls, art: Article) -> Page:
+    """One article's page, planned as `plan` plans it (serve renders an edited article first with it)."""
+    top, home = _crumbs(site)
+    return _article_page(urls, art, (top, home, Crumb(art.category.name, art.category)))
 
 
 def _archives(site: Site, urls: Urls) -> Iterator[Page]:

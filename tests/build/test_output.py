@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from dangjian.build.output import Release
+from dangjian.build.output import Release, replace_published
 from dangjian.errors import OutputError
 from dangjian.options import MARKER, release_slots
 
@@ -61,6 +61,22 @@ def test_the_output_is_a_link_turned_at_once_and_unchanged_files_keep_their_inod
     release(out, {"a/index.html": b"two"})
     _, hidden = release_slots(out)                 # the version readers saw until now is untouched
     assert not (out / "b.txt").exists() and (hidden / "b.txt").exists()
+
+
+def test_one_published_file_replaced_at_once_leaves_the_other_slot_as_it_was(tmp_path):
+    out = tmp_path / "site"
+    release(out, {"a/index.html": b"one", "b/index.html": b"two"}, fresh=True)
+    release(out, {"a/index.html": b"one", "b/index.html": b"two", "c.html": b"3"})   # both slots share a/ and b/
+    live, hidden = release_slots(out)
+    assert (live / "a/index.html").stat().st_ino == (hidden / "a/index.html").stat().st_ino
+    inode = (live / "b/index.html").stat().st_ino
+    assert replace_published(out, "a/index.html", b"ONE")
+    assert (out / "a/index.html").read_bytes() == b"ONE" and (hidden / "a/index.html").read_bytes() == b"one"
+    assert not replace_published(out, "b/index.html", b"two") and (live / "b/index.html").stat().st_ino == inode
+    for refused in ("new/index.html", "../outside.html", "/etc/x"):       # only files already published
+        assert not replace_published(out, refused, b"x")
+    assert not (tmp_path / "outside.html").exists() and not (live / "new").exists()
+    assert sorted(p.name for p in (live / "a").iterdir()) == ["index.html"]      # no scratch file left
 
 
 def test_a_failed_build_leaves_what_readers_see(tmp_path):

@@ -118,8 +118,11 @@ def test_serve_updates_the_search_index_after_the_pages(preview):
     path.write_text(path.read_text("utf-8").replace("title: ", "title: 索引跟进", 1), "utf-8")
     page = article_url(url)
     wait_for(lambda: "索引跟进" in get(page)[1])
+    wait_for(lambda: status(url)["complete"])
+    # Two versions: the edited page at once (build/quick.py), then the whole build; none for the index.
+    assert status(url)["version"] == version + 2
     wait_for(lambda: fragments() != before, 60)          # the edited article was indexed again (in the delta part)
-    assert status(url)["version"] == version + 1         # one reload for the pages, none for the index
+    assert status(url)["version"] == version + 2
 
 
 def test_serve_stays_inside_the_output_folder(preview):
@@ -157,6 +160,23 @@ def test_browser_reloads_by_itself_after_an_edit(preview, page):
     path.write_text(path.read_text("utf-8").replace("date: ", "date: 不是日期 #", 1), "utf-8")
     page.wait_for_selector("#dangjian-error", timeout=15000)
     assert "日期" in page.inner_text("#dangjian-error")
+
+
+@pytest.mark.browser
+def test_a_save_reloads_only_the_tabs_whose_page_it_changed(preview, page):
+    root, url = preview
+    other = page.context.new_page()
+    other.goto(url + "notices/index.html")          # another column: the edit below does not touch it
+    page.goto(article_url(url))
+    for tab in (page, other):
+        tab.evaluate("window.__marker = 'loaded before the save'")
+    path = root / ARTICLE
+    path.write_text(path.read_text("utf-8") + "\n文末补充的一句话。\n", "utf-8")
+    page.wait_for_function("document.body.textContent.includes('文末补充的一句话')", timeout=15000)
+    assert page.evaluate("window.__marker") is None
+    wait_for(lambda: status(url)["complete"])
+    time.sleep(0.5)                                 # the whole build's version has reached the tabs
+    assert other.evaluate("window.__marker") == "loaded before the save"
 
 
 def _index_again(options, cancel, remove=None):
