@@ -80,7 +80,8 @@ def run_build(content: Path, out: Path, *extra: str, checkout: Path = ROOT) -> d
         raise SystemExit(f"build failed:\n{proc.stderr[-3000:]}")
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     return {"wall": wall, "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-            "peak_mb": int(peak.group(1)) / 1024 if peak else float("nan"), "tree_mb": tree.peak / 1024}
+            "peak_mb": int(peak.group(1)) / 1024 if peak else float("nan"), "tree_mb": tree.peak / 1024,
+            "at_peak": tree.at_peak}
 
 
 class TreePeak(threading.Thread):
@@ -93,9 +94,20 @@ class TreePeak(threading.Thread):
         self.pid, self.peak, self.stop = pid, 0, False
 
     def run(self) -> None:
+        self.at_peak: list[tuple[str, int]] = []      # (command, PSS kB) of each process at the peak
         while not self.stop:
-            self.peak = max(self.peak, sum(self._pss_kb(p) for p in self._tree(self.pid)))
+            sizes = [(p, self._pss_kb(p)) for p in self._tree(self.pid)]
+            total = sum(kb for _, kb in sizes)
+            if total > self.peak:
+                self.peak, self.at_peak = total, [(self._command(p), kb) for p, kb in sizes if kb]
             time.sleep(0.02)
+
+    @staticmethod
+    def _command(pid: int) -> str:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode().rsplit("/", 1)[-1]
+        except OSError:
+            return "?"
 
     def _tree(self, pid: int) -> list[int]:
         found, todo = [], [pid]
@@ -258,6 +270,7 @@ def main() -> int:
         out = args.work / f"c{args.huge}" / f"site-{time.strftime('%H%M%S')}"
         r = run_build(content, out)
         print(f"| {args.huge:,} | cold, once | {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mb']:.0f} | {r['tree_mb']:.0f} | 1 |", flush=True)
+        print("At the peak (PSS MB): " + ", ".join(f"{name} {kb / 1024:.0f}" for name, kb in r["at_peak"]))
         for folder in old:
             shutil.rmtree(folder, ignore_errors=True)
             shutil.rmtree(folder.parent / ".cache" / "build" / folder.name, ignore_errors=True)

@@ -270,10 +270,14 @@ def _bodies(options: Options, config: SiteConfig, published: list[Source], urls:
         convert.append(src)
     converter = _Converter(config, urls, assets, images, options.content)
     progress.phase("转换正文", len(convert))
-    for src, (body, problems, deps) in zip(convert, parallel.run(converter, convert, options.jobs, progress)):
+
+    def kept(src: Source, made: tuple) -> tuple:       # as each arrives: 100,000 bodies' HTML is 0.8 GB
+        body, problems, deps = made
+        return rebuild.keep_body(src, conditions, body, problems, deps), problems, deps
+    for src, (body, problems, deps) in zip(convert, parallel.run(converter, convert, options.jobs, progress,
+                                                                  each=kept)):
         bodies[src.rel], problems_of[src.rel] = body, problems
         lookups.extend(deps)
-        rebuild.keep_body(src, conditions, body, problems, deps)
     for src in published:
         report.problems.extend(problems_of.get(src.rel, ()))
     return bodies, lookups

@@ -28,8 +28,16 @@ log = logging.getLogger(__name__)
 __all__ = ["SearchError", "Update", "update"]
 
 # Articles per base part, one Pagefind run each: Pagefind holds a part's whole index in
-# memory (≈0.28 MB an article), so this bounds the build's peak memory.
+# memory (≈0.28 MB an article), so this bounds the build's peak memory. Our own process grows
+# with the site too (≈16 KB an article: 1.6 GB at 100,000), so past LARGE_SITE articles the
+# parts are halved and the two together stay under 2 GB.
 SHARD_SIZE = 2500
+LARGE_SITE = 50_000
+
+
+def part_size(articles: int) -> int:
+    return SHARD_SIZE if articles <= LARGE_SITE else SHARD_SIZE // 2
+
 # Articles changed since the base parts were made, indexed again on every build as the
 # `delta` part; past this many the whole index is made again (and the delta is empty).
 DELTA_LIMIT = 400
@@ -121,7 +129,8 @@ def _index_all(site: Site, paths: dict, read_page, workdir: Path, sigs: dict | N
     work = Path(tempfile.mkdtemp(prefix=".search-", dir=workdir))
     bundle = work / SEARCH_INDEX
     docs: dict = {}
-    shards = [site.articles[i:i + SHARD_SIZE] for i in range(0, len(site.articles), SHARD_SIZE)]
+    size = part_size(len(site.articles))
+    shards = [site.articles[i:i + size] for i in range(0, len(site.articles), size)]
     runs: list[Running] = []              # submitted, not yet finished, oldest first
     try:
         bundle.mkdir(parents=True)
@@ -287,7 +296,7 @@ def _check(done: subprocess.CompletedProcess, articles: int) -> None:
         if "memory allocation" in output:
             # Past what the machine has, Pagefind aborts: say so, not just its exit code.
             raise SearchError(f"Pagefind 内存不足：为 {articles:,} 篇文章建索引时无法再分配内存"
-                              f"（实测每篇约 0.28 MB，2500 篇约 0.7 GB）")
+                              f"（实测每篇约 0.28 MB，{articles:,} 篇约 {articles * 0.28 / 1000:.1f} GB）")
         raise SearchError(f"Pagefind 退出码 {done.returncode}：{output[-800:]}")
 
 

@@ -139,11 +139,14 @@ def unpack_body(row: tuple, store: "HtmlStore") -> Body:
 class HtmlStore:
     """Article HTML by hash in SQLite; one connection per process (safe after fork)."""
 
+    PENDING = 500           # bodies held in memory before they are written out
+
     def __init__(self, path: Path):
         self.path = path
         self._conn = None
         self._pid = None
         self._pending: dict[str, str] = {}
+        self._limit = self.PENDING
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None or self._pid != os.getpid():
@@ -186,14 +189,28 @@ class HtmlStore:
                         body.__dict__["_html"] = html
 
     def put(self, key: str, html: str) -> None:
+        """Keep `key`'s HTML; past PENDING bodies they are written out (the transaction commits: forked
+        workers read them from the file, the rest from `_pending`, inherited)."""
         self._pending[key] = html
+        if len(self._pending) >= self._limit:
+            try:
+                self._write(self._db())
+            except sqlite3.Error as exc:      # a cache not written costs memory now, time next build
+                log.debug("html store not written: %s", exc)
+                self._limit = float("inf")
+
+    def _write(self, db: sqlite3.Connection) -> None:
+        db.execute("BEGIN")
+        db.executemany("INSERT OR REPLACE INTO html (hash, body) VALUES (?, ?)", self._pending.items())
+        db.execute("COMMIT")
+        self._pending.clear()
 
     def flush(self, live: set[str]) -> None:
         """Save new bodies and drop those no article uses any more."""
         try:
             db = self._db()
+            self._write(db)
             db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO html (hash, body) VALUES (?, ?)", self._pending.items())
             stored = {row[0] for row in db.execute("SELECT hash FROM html")}
             dead = stored - live
             if dead:

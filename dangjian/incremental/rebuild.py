@@ -60,7 +60,6 @@ class Rebuild:
         self._sources: dict[str, tuple] = {}
         self._bodies: dict[str, tuple] = {}
         self._hashes: dict[str, str] = {}       # article rel -> its body HTML's hash
-        self._fresh_html: dict[str, str] = {}
         self._changed = 0                       # files parsed, bodies converted anew
         self._current: dict | None = None       # the published files' stats, when incremental
         self._hidden: dict = {}                 # the hidden slot's files' stats (output.Release)
@@ -194,12 +193,17 @@ class Rebuild:
         self._hashes[src.rel] = record.packed[4]
         return unpack_body(record.packed, self.cache.html), record.problems, record.deps
 
-    def keep_body(self, src: Source, conditions: str, body: Body, problems: list, deps: tuple) -> None:
+    def keep_body(self, src: Source, conditions: str, body: Body, problems: list, deps: tuple) -> Body:
+        """Record a body converted anew; the Body to hold instead: its HTML goes to the cache's store
+        (written out in batches) and is read back when a page needs it."""
         self._changed += 1
         self._hashes[src.rel] = key = digest(body.html)
-        if self.enabled:
-            self._fresh_html[key] = body.html
-            self._bodies[src.rel] = tuple(BodyRecord(src.digest, conditions, deps, pack_body(body, key), problems))
+        if not self.enabled:
+            return body
+        packed = pack_body(body, key)
+        self._bodies[src.rel] = tuple(BodyRecord(src.digest, conditions, deps, packed, problems))
+        self.cache.html.put(key, body.html)
+        return unpack_body(packed, self.cache.html)
 
     def vanished(self, urls: Urls) -> list[tuple[str, str, str]]:
         """Article addresses the last build published that this one has no page for (a file renamed,
@@ -330,8 +334,6 @@ class Rebuild:
                 copied[path] = (str(src), st.st_size, st.st_mtime_ns)
             except OSError:
                 pass
-        for key, html in self._fresh_html.items():
-            self.cache.html.put(key, html)
         self.cache.html.flush(set(self._hashes.values()))
         signed = self._signed
         self.cache.save(State(

@@ -52,6 +52,28 @@ def test_the_store_keeps_only_what_articles_still_use(tmp_path: Path):
         store.get(digest("二"))
 
 
+def test_the_store_writes_out_what_it_is_given_past_a_batch_and_reads_it_back_anywhere(tmp_path: Path):
+    store = HtmlStore(tmp_path / "html.sqlite")
+    texts = [f"<p>第{n}篇</p>" for n in range(HtmlStore.PENDING + 7)]
+    for text in texts:
+        store.put(digest(text), text)
+    assert len(store._pending) == 7                       # the first batch is in the file already
+    other = HtmlStore(tmp_path / "html.sqlite")           # another process, as a forked render worker
+    assert other.get(digest(texts[0])) == texts[0]
+    assert store.get(digest(texts[-1])) == texts[-1]      # the rest from memory until the flush
+    store.flush({digest(t) for t in texts})
+    assert all(other.get(digest(t)) == t for t in texts[-7:])
+
+
+def test_a_store_that_cannot_be_written_keeps_its_bodies_in_memory(tmp_path: Path):
+    (tmp_path / "html.sqlite").mkdir()                    # not a database: every write fails
+    store = HtmlStore(tmp_path / "html.sqlite")
+    texts = [f"<p>{n}</p>" for n in range(HtmlStore.PENDING + 1)]
+    for text in texts:
+        store.put(digest(text), text)
+    assert store.get(digest(texts[0])) == texts[0]
+
+
 def test_the_engine_key_covers_every_module_of_every_layer(tmp_path: Path):
     package = tmp_path / "dangjian"
     shutil.copytree(ROOT / "dangjian", package, ignore=shutil.ignore_patterns("__pycache__", "theme"))

@@ -92,3 +92,20 @@ def test_a_damaged_cache_is_discarded_and_the_inputs_seen_are_kept(built):
     assert Rebuild(built).cache.load(rebuild.options_key()) is None
     rebuild.close()
     Report()
+
+
+def test_a_cold_build_holds_bodies_whose_html_waits_in_the_store(tmp_path: Path):
+    """At 100,000 articles the bodies' HTML is 0.8 GB: a converted body is handed to the store at once
+    and the build holds one that reads its HTML back when a page needs it."""
+    from dangjian.build.gather import collect
+    from dangjian.incremental.cache import LazyBody
+    options = Options(content=ROOT / "content", config=ROOT / "site.toml", templates=ROOT / "templates",
+                      out=tmp_path / "site", search=False)
+    rebuild = Rebuild(options)
+    rebuild.start()
+    rebuild.load()
+    bodies = collect(options, rebuild).bodies
+    assert bodies and all(type(b) is LazyBody and "_html" not in b.__dict__ for b in bodies.values())
+    assert all("<p>" in b.html for b in bodies.values())
+    plain = collect(replace(options, cache=False), opened(replace(options, cache=False))).bodies
+    assert {k: b.html for k, b in plain.items()} == {k: b.html for k, b in bodies.items()}

@@ -18,6 +18,24 @@ def test_run_keeps_order_and_forked_workers_see_closures():
     assert os.getpid() not in {pid for _, pid in got}
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_result_is_made_into_what_is_kept_as_it_arrives_in_order(jobs):
+    seen = []
+
+    def keep(item, result):
+        seen.append(item)                              # here, in order, whoever computed it
+        return (item, result, os.getpid())
+    got = parallel.run(lambda n: n * n, list(range(300)), jobs=jobs, chunk_size=16, each=keep)
+    assert seen == list(range(300)) and got == [(n, n * n, os.getpid()) for n in range(300)]
+
+
+def test_workers_are_replaced_by_fresh_forks_after_a_while(monkeypatch):
+    monkeypatch.setattr(parallel, "RECYCLE_ITEMS", 50)
+    got = parallel.run(lambda n: (n, os.getpid()), list(range(400)), jobs=2, chunk_size=25)
+    assert [n for n, _ in got] == list(range(400))
+    assert len({pid for _, pid in got}) >= 8               # 16 chunks, 2 per worker
+
+
 def test_small_batches_and_one_job_run_here():
     assert {pid for pid in parallel.run(lambda _: os.getpid(), list(range(10)), jobs=2)} == {os.getpid()}
     assert {pid for pid in parallel.run(lambda _: os.getpid(), list(range(300)), jobs=1)} == {os.getpid()}
