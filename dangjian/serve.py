@@ -135,11 +135,12 @@ class Preview:
         """Publish the pages, let the tab reload, then save the cache; search waits. With `search`
         (the edited page is out already): the index too, in this build, unless a save stops it."""
         started = time.perf_counter()
-        self.last = None                     # its model goes while the next one is built
         try:
             with memory.tuned_for_build(), self._build(cancel=self.cancel) as build:
-                done = build.shortcut()
+                # Serve's first build makes the model even when nothing changed: saves render against it.
+                done = build.shortcut() if self.last is not None else None
                 if done is None:
+                    self.last = None           # its model goes while the next one is built
                     build.pages()
                     stale = self.options.search and not (search and self._index(build)) and build.keep_search()
                     build.publish()

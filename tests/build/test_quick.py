@@ -5,7 +5,9 @@ side, no HTTP), then compares the fast page with what the whole build makes of t
 files: a fast page must be the page the build publishes, or not be made at all."""
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -83,6 +85,18 @@ def test_a_save_that_changes_more_than_the_page_waits_for_the_whole_build(previe
     edit(ARTICLE, old, new)
     assert render_edited(preview.last, ARTICLE) is None
     assert page.read_bytes() == before
+
+
+def test_a_preview_started_again_on_a_current_cache_has_a_model_for_the_first_save(preview):
+    hour_ago = time.time() - 3600                         # no input saved recently: a no-change build may skip
+    for path in [Path("site.toml"), *Path("content").rglob("*"), *Path("static").rglob("*")]:
+        os.utime(path, (hour_ago, hour_ago))
+    Preview(preview.options).rebuild()                    # records the inputs as they are now
+    again = Preview(preview.options)
+    again.rebuild()                                       # nothing changed since
+    assert again.error is None and again.last is not None
+    edit(ARTICLE, "会议首先回顾了", "会议首先认真回顾了")
+    assert render_edited(again.last, ARTICLE) is not None
 
 
 def test_only_articles_of_the_last_build_get_a_fast_page(preview):
