@@ -26,8 +26,10 @@ import mimetypes
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .build.pipeline import Build
@@ -118,7 +120,7 @@ class Preview:
 
     def _fast_page(self, path: Path) -> bool:
         """The saved article's page, rendered against the last build's model and published (build/quick.py)."""
-        if self.last is None or path.suffix.lower() != ".md":
+        if self.last is None:
             return False
         from .build.quick import render_edited
         try:
@@ -166,22 +168,29 @@ class Preview:
         print(f"已更新：{done.articles} 篇文章，写入 {done.written} 个文件，用时 "
               f"{time.perf_counter() - started:.2f} 秒", flush=True)
 
-    def _index(self, build: Build) -> bool:
-        """The search index, in the page build; False if a save stopped it (the pages go out without it)."""
+    @contextmanager
+    def _indexing(self) -> Iterator[None]:
+        """While the search index is built, a save stops it (Cancelled); one made already stops it at once."""
         self.cancel.clear()
         self.indexing = True
         try:
             if self.wanted.is_set():
-                return False
-            build.search()
-            self.search_pending = False
-            return True
-        except Cancelled:
-            log.debug("搜索索引更新让位于新的保存")
-            return False
+                raise Cancelled()
+            yield
         finally:
             self.indexing = False
             self.cancel.clear()
+
+    def _index(self, build: Build) -> bool:
+        """The search index, in the page build; False if a save stopped it (the pages go out without it)."""
+        try:
+            with self._indexing():
+                build.search()
+        except Cancelled:
+            log.debug("搜索索引更新让位于新的保存")
+            return False
+        self.search_pending = False
+        return True
 
     @staticmethod
     def _save(build: Build) -> None:
@@ -210,13 +219,8 @@ class Preview:
         Not a new version: the pages are the same, so the open tab need not reload again.
         A save meanwhile stops it; it runs again once the saves settle."""
         self.search_pending = False     # once: a broken file must not make this retry every 0.2 s
-        self.cancel.clear()
-        self.indexing = True
         try:
-            if self.wanted.is_set():
-                self.search_pending = True
-                return
-            with memory.tuned_for_build(), self._build(cancel=self.cancel) as build:
+            with self._indexing(), memory.tuned_for_build(), self._build(cancel=self.cancel) as build:
                 build.pages()
                 build.search(force=True)
                 build.publish()
@@ -228,8 +232,6 @@ class Preview:
             log.debug("搜索索引未能更新", exc_info=True)
         finally:
             memory.resume()
-            self.indexing = False
-            self.cancel.clear()
 
     def changed(self, path: str) -> None:
         with self.lock:

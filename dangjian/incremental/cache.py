@@ -201,8 +201,12 @@ class HtmlStore:
 
     def _write(self, db: sqlite3.Connection) -> None:
         db.execute("BEGIN")
-        db.executemany("INSERT OR REPLACE INTO html (hash, body) VALUES (?, ?)", self._pending.items())
-        db.execute("COMMIT")
+        try:
+            db.executemany("INSERT OR REPLACE INTO html (hash, body) VALUES (?, ?)", self._pending.items())
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            db.execute("ROLLBACK")
+            raise
         self._pending.clear()
 
     def flush(self, live: set[str]) -> None:
