@@ -54,7 +54,9 @@ class Release:
         self.live, self.hidden = release_slots(self.out)
         self.owners: dict[str, str] = {}
         self.stats = WriteStats()
-        self.changed: list[str] = []         # files whose bytes differ from what readers see now
+        # Files whose bytes differ from what readers see now, in writing order (a dict: the search
+        # phase asks of every article page whether it is among them).
+        self.changed: dict[str, None] = {}
         self.removed: list[str] = []         # files readers see now that the new version drops
         self._made_dirs: set[Path] = set()
 
@@ -108,7 +110,7 @@ class Release:
             return False
         self._place(path, lambda tmp: tmp.write_bytes(data))
         self.stats.written += 1
-        self.changed.append(path)
+        self.changed[path] = None
         return True
 
     def copy(self, path: str, source: Path) -> None:
@@ -121,7 +123,7 @@ class Release:
             pass
         self._place(path, lambda tmp: shutil.copyfile(source, tmp))
         self.stats.written += 1
-        self.changed.append(path)
+        self.changed[path] = None
 
     def _same_as_live(self, path: str, data: bytes) -> bool:
         if self.live is None:

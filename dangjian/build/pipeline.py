@@ -181,7 +181,7 @@ class Build:
         """Render and stage pages over worker processes; with a `signer`, also sign them (cold builds)."""
         writer = self.writer
         self.progress.phase("生成页面", len(pages))
-        before = (writer.stats.written, writer.stats.unchanged, len(writer.changed))
+        before = (writer.stats.written, writer.stats.unchanged)
 
         def render(page: Page):
             wrote = writer.write(page.path, renderer.render(page))
@@ -192,7 +192,7 @@ class Build:
         # Workers staged the files; the counts are rebuilt here from what each reported.
         writer.stats.written = before[0] + sum(flags)
         writer.stats.unchanged = before[1] + len(flags) - sum(flags)
-        writer.changed[before[2]:] = [p.path for p, wrote in zip(pages, flags) if wrote]
+        writer.changed.update(dict.fromkeys(p.path for p, wrote in zip(pages, flags) if wrote))
         return [r[1] for r in results]
 
     def keep_search(self) -> bool:

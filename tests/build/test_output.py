@@ -55,7 +55,7 @@ def test_the_output_is_a_link_turned_at_once_and_unchanged_files_keep_their_inod
     assert os.readlink(out) != first and (out / "a/index.html").read_bytes() == b"two"
     after = (out / "b.txt").stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    assert second.changed == ["a/index.html"] and second.stats.written == 1
+    assert list(second.changed) == ["a/index.html"] and second.stats.written == 1
     third = release(out, {"a/index.html": b"two", "b.txt": b"b"})
     assert third.stats.written == 0 and os.readlink(out) != first      # nothing new: the link stays
     release(out, {"a/index.html": b"two"})

@@ -83,3 +83,44 @@ def test_pagefind_indexes_every_token_as_one_word_and_nothing_else(tmp_path):
         indexed |= {entry[0].decode() for entry in index[0]}
     assert indexed == set(words)
     assert all(w.isascii() and w.isalpha() and w.islower() for w in words)
+
+
+# The fast paths against the definitions they stand for ---------------------------------------------
+import re as _re
+import unicodedata as _ud
+
+from dangjian.core.model import Article as _Article
+
+_MIXED = ["党支部（第一）：召开会议！", "ＡＢＣ１２３全角字母与数字", "兼容汉字\uf900\uf901和\u3000全角空格",
+          "e\u0301 组合字符 Ａ\u0301", "𠀀𠀁字𪜀", "一、二。三；四？", "MDT门诊2024年ＣＴ", "", "支",
+          "ｈｔｔｐ：／／ｗｗｗ．ｅｘａｍｐｌｅ．ｃｎ", "﹙小写括号﹚ ㈱ ㍿ ①②"]
+
+
+def _reference_grams(text: str) -> dict:
+    text = _ud.normalize("NFKC", text).lower()
+    out: dict = {}
+    for run in search_tokens.HAN.findall(text):
+        out.update(dict.fromkeys(run[i:i + 2] for i in range(len(run) - 1)))
+    return out
+
+
+def test_normalise_is_nfkc_and_lower_case():
+    for text in _MIXED:
+        assert search_tokens.normalise(text) == _ud.normalize("NFKC", text).lower(), text
+
+
+def test_grams_are_each_han_runs_overlapping_pairs_in_order():
+    for text in _MIXED + TEXTS:
+        assert list(search_tokens.grams(text)) == list(_reference_grams(text)), text
+
+
+def test_index_words_are_the_title_tokens_then_every_token_with_their_field_letters():
+    art = _Article.__new__(_Article)
+    object.__setattr__(art, "title", "党支部书记讲党课ＣＴ")
+    object.__setattr__(art, "authors", ("张三",))
+    object.__setattr__(art, "source", "宣传科")
+    object.__setattr__(art, "tags", ("党建", "MDT"))
+    body = "心血管内科党支部召开会议。\n2024 年"
+    expected = [t + "t" for t in search_tokens.tokens(art.title)] + \
+        [t + "n" for t in search_tokens.tokens(art.title + "\n" + search_tokens.searchable_text(art, body))]
+    assert search_tokens.index_words(art, body) == " ".join(expected)
