@@ -269,6 +269,8 @@ def _bodies(options: Options, config: SiteConfig, published: list[Source], urls:
                 published[i] = src = fresh
         convert.append(src)
     converter = _Converter(config, urls, assets, images, options.content)
+    if convert:
+        converter.load()         # here, before forking: each worker (a fresh fork every ~2,000) inherits it
     progress.phase("转换正文", len(convert))
 
     def kept(src: Source, made: tuple) -> tuple:       # as each arrives: 100,000 bodies' HTML is 0.8 GB
@@ -298,13 +300,15 @@ class _Converter:
         self.config, self.urls, self.assets, self.images, self.content = config, urls, assets, images, content
         self.markup = None
 
+    def load(self) -> None:
+        """Markdown and nh3, loaded only when a body must be converted."""
+        if self.markup is None:
+            from ..body.markup import Markup
+            self.markup = Markup(self.config.summary_length, self.config.iframe_hosts)
+
     def __call__(self, src: Source):
         from ..body.markup import TooDeep
-        if self.markup is None:
-            from ..body.markup import (
-                Markup,  # Markdown and nh3 load only when a body must be converted
-            )
-            self.markup = Markup(self.config.summary_length, self.config.iframe_hosts)
+        self.load()
         local = Report(root=Path.cwd())
         deps: list[tuple] = [("self", src.rel, self.urls.articles[src.rel])]
         rewrite = links.rewriter(src, self.urls, self.assets, local, self.images, self.content, deps)

@@ -182,6 +182,8 @@ class Build:
         writer = self.writer
         self.progress.phase("生成页面", len(pages))
         before = (writer.stats.written, writer.stats.unchanged)
+        if len(pages) >= parallel.MIN_PARALLEL:
+            renderer.compile_all()
 
         def render(page: Page):
             wrote = writer.write(page.path, renderer.render(page))

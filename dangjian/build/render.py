@@ -121,6 +121,15 @@ class Renderer:
                 raise TemplateError(f"找不到模板：{exc.name}（在 {', '.join(self.env.loader.searchpath)} 中）") from None
         return tpl
 
+    def compile_all(self) -> None:
+        """Every template compiled now, in this process: forked render workers (a fresh fork every
+        ~2,000 pages) inherit them instead of each compiling them again."""
+        for name in self.env.list_templates():
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass                  # a page that uses it reports it, with its file and line
+
     def render(self, page: Page) -> bytes:
         try:
             return self.template(page.template).render(page=page).encode("utf-8")

@@ -76,3 +76,21 @@ def test_the_signer_follows_partials_rendered_through_frame(tmp_path):
     write(tmp_path / "partials" / "side.html", "{% for t in site.tags %}{{ t.name }}{% endfor %}")
     facets = template_facets(jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path))))
     assert facets["base.html"] == {"tags"}
+
+
+def test_templates_compiled_ahead_of_rendering_fail_only_where_used(tmp_path, monkeypatch):
+    """Every template is compiled before the pages are rendered (so forked workers inherit them):
+    a broken file that no page uses does not fail the build; a used one still does (see above)."""
+    from dangjian.build import render
+    from dangjian.cli import main
+    from dangjian.util import parallel
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 1)         # the sample's pages: rendered over workers
+    compiled = []
+    monkeypatch.setattr(render.Renderer, "compile_all",
+                        lambda self, _all=render.Renderer.compile_all: compiled.append(1) or _all(self))
+    templates = tmp_path / "templates"
+    write(templates / "draft-unused.html", "{% if %}\n")
+    args = ["build", "--content", str(ROOT / "content"), "--config", str(ROOT / "site.toml"),
+            "--templates", str(templates), "--out", str(tmp_path / "site"), "--no-search"]
+    assert main(args) == 0 and compiled
+    assert (tmp_path / "site" / "index.html").is_file()
